@@ -1,0 +1,4 @@
+/**
+ * Presentation of the Toro debug model: labels, adapters, launch tabs of the debugger.
+ */
+package toro.studio.debug.ui;

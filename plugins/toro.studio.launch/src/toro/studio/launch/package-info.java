@@ -1,0 +1,4 @@
+/**
+ * The Toro Kernel (QEMU) launch configuration type and its run-mode delegate.
+ */
+package toro.studio.launch;

@@ -1,0 +1,38 @@
+package toro.studio.ui;
+
+import org.eclipse.ui.IFolderLayout;
+import org.eclipse.ui.IPageLayout;
+import org.eclipse.ui.IPerspectiveFactory;
+import org.eclipse.ui.console.IConsoleConstants;
+
+/**
+ * The Toro perspective, laid out for kernel work: projects on the left, the
+ * editor in the middle, the per-core views on the right, and the console and
+ * problems of builds and runs below.
+ */
+public final class ToroPerspective implements IPerspectiveFactory {
+	/** The perspective's id, the product's default. */
+	public static final String ID = "toro.studio.ui.perspective";
+
+	@Override
+	public void createInitialLayout(IPageLayout layout) {
+		String editors = layout.getEditorArea();
+
+		IFolderLayout left = layout.createFolder("left", IPageLayout.LEFT, 0.22f, editors);
+		left.addView(IPageLayout.ID_PROJECT_EXPLORER);
+
+		IFolderLayout bottom = layout.createFolder("bottom", IPageLayout.BOTTOM, 0.70f, editors);
+		bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
+		bottom.addView(IPageLayout.ID_PROBLEM_VIEW);
+		bottom.addPlaceholder(IPageLayout.ID_PROGRESS_VIEW);
+
+		IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.68f, editors);
+		right.addView(IPageLayout.ID_OUTLINE);
+
+		layout.addShowViewShortcut(IPageLayout.ID_PROJECT_EXPLORER);
+		layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);
+		layout.addShowViewShortcut(IPageLayout.ID_PROBLEM_VIEW);
+		layout.addShowViewShortcut(IPageLayout.ID_OUTLINE);
+		layout.addPerspectiveShortcut(ID);
+	}
+}
