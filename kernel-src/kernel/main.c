@@ -57,15 +57,31 @@ static void parse_start_info(uint64_t si)
 }
 
 /* ---------------------------------------------------------------- SMP */
+/* TCG resets an AP's TSC at INIT: while the boot core waits for the APs it
+ * publishes its TSC here, and each AP copies it into its own TSC (MSR 0x10),
+ * so TSC values are comparable across cores (error: one loop iteration). */
+static volatile uint64_t tsc_beacon;
+
+static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t target)
+{
+    uint64_t end = rdtsc() + tsc_from_us(us);
+    for (;;) {
+        uint64_t now = rdtsc();
+        tsc_beacon = now;
+        if (now >= end) return;
+        if (counter && __atomic_load_n(counter, __ATOMIC_ACQUIRE) >= target) return;
+    }
+}
+
 void smp_start_aps(void)
 {
     uint32_t n = platform.ncpus;
     if (n <= 1) return;
     memcpy((void *)TRAMPOLINE_PAGE, tramp_start, (size_t)(tramp_end - tramp_start));
     for (uint32_t i = 1; i < n; i++) lapic_send_init(platform.apic_ids[i]);
-    delay_us(10000);
+    wait_publishing(10000, 0, 0);
     for (uint32_t i = 1; i < n; i++) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
-    delay_us(200);
+    wait_publishing(200, 0, 0);
     if (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1) {
         for (uint32_t i = 1; i < n; i++) {
             bool up = false;
@@ -74,14 +90,11 @@ void smp_start_aps(void)
             if (!up) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
         }
     }
-    uint64_t end = rdtsc() + tsc_from_us(1000000);
-    while (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1 && rdtsc() < end) cpu_pause();
+    wait_publishing(1000000, &ap_started, n - 1);
     uint32_t got = __atomic_load_n(&ap_started, __ATOMIC_ACQUIRE);
     if (got < n - 1) kprintf("toro: warning: %u of %u application cores started\n", got, n - 1);
     /* wait until each started core is online (its per-CPU data is set up) */
-    end = rdtsc() + tsc_from_us(1000000);
-    for (uint32_t k = 1; k <= got; k++)
-        while (!__atomic_load_n(&cpus[k].online, __ATOMIC_ACQUIRE) && rdtsc() < end) cpu_pause();
+    for (uint32_t k = 1; k <= got; k++) wait_publishing(1000000, &cpus[k].online, 1);
 }
 
 static void enable_sse(void)
@@ -98,6 +111,7 @@ static void enable_sse(void)
 void ap_main(uint32_t index)
 {
     if (index >= TORO_MAX_CPUS) for (;;) __asm__ volatile("cli; hlt");
+    wrmsr(0x10, tsc_beacon);
     struct cpu *c = &cpus[index];
     c->index = index;
     cpu_setup(c);

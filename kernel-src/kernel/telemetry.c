@@ -34,7 +34,8 @@ static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = v
 
 static void send_frame(uint8_t type, const uint8_t *payload, uint16_t n)
 {
-    uint8_t f[10 + 64 + 4];
+    uint8_t f[10 + 96 + 4];
+    if (n > 96) return;
     f[0] = 0xA5; f[1] = 0x5A; f[2] = 1; f[3] = type;
     put16(f + 4, n);
     put32(f + 6, seq++);
