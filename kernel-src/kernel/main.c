@@ -125,6 +125,21 @@ void ap_main(uint32_t index)
     sched_idle_loop();
 }
 
+/* fault=ud|pf|panic on the command line: a deliberate crash on the last core
+ * after boot, to check the exception report, the stop of the other cores and
+ * the exit status 2. */
+static void fault_thread(void *arg)
+{
+    const char *what = arg;
+    thread_sleep_ms(20);
+    if (!strncmp(what, "ud", 3)) __asm__ volatile("ud2");
+    if (!strncmp(what, "pf", 3)) {
+        volatile uint64_t *p = (volatile uint64_t *)stack_guard_for_slot((uint32_t)(thread_self() - toro_threads));
+        (void)*p;
+    }
+    panic("deliberate panic (fault=%s)", what);
+}
+
 static void app_thread(void *arg)
 {
     (void)arg;
@@ -164,10 +179,14 @@ void kmain(uint64_t start_info)
     telemetry_init();
     kprintf("toro: ready cpus=%u\n", toro_ncpus);
     if (app_main) thread_create_on(0, app_thread, 0, "app_main");
+    static char fault_buf[16];
+    if (cmdline_get("fault", fault_buf, sizeof fault_buf))
+        thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault");
     sched_idle_loop();
 }
 
 TORO_SYM(kmain);
 TORO_SYM(ap_main);
 TORO_SYM(app_thread);
+TORO_SYM(fault_thread);
 TORO_SYM(smp_start_aps);
