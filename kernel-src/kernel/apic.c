@@ -130,6 +130,8 @@ void ioapic_init(void)
 /* ---------------------------------------------------------------- calibration */
 /* PIT channel 2, gated through port 0x61, one-shot of `ticks` at 1.193182 MHz.
  * Returns the TSC cycles elapsed, or 0 if the PIT does not count. */
+static uint32_t pit_lapic0, pit_lapic1;   /* LAPIC timer counts over the same window */
+
 static uint64_t pit_measure(uint32_t ticks)
 {
     uint8_t p61 = inb(0x61);
@@ -141,6 +143,7 @@ static uint64_t pit_measure(uint32_t ticks)
     uint8_t v = inb(0x61);
     outb(0x61, v & ~0x01);                   /* restart the count */
     outb(0x61, v | 0x01);
+    pit_lapic0 = lr(LAPIC_TMR_CUR);
     uint64_t t0 = rdtsc();
     uint64_t limit = t0 + 20000000000ull;    /* sanity bound */
     uint32_t spins = 0;
@@ -148,6 +151,7 @@ static uint64_t pit_measure(uint32_t ticks)
         if (++spins > 50000000 || rdtsc() > limit) return 0;
     }
     uint64_t t1 = rdtsc();
+    pit_lapic1 = lr(LAPIC_TMR_CUR);
     outb(0x61, p61);
     return t1 - t0;
 }
@@ -170,10 +174,15 @@ static uint64_t lapic_count_over_tsc(uint64_t tsc_cycles)
 void timer_calibrate(void)
 {
     uint32_t r[4];
-    /* 1: PIT channel 2 (pc, q35, microvm with its PIT) over 10 ms */
+    /* 1: PIT channel 2 (pc, q35, microvm with its PIT) over 10 ms; the LAPIC
+     * timer runs free over the same window */
+    lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
+    lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
     uint64_t cyc = pit_measure(11932);
+    lw(LAPIC_TMR_INIT, 0);
     if (cyc) {
         tsc_khz = cyc * 1193182ull / 11932ull / 1000ull;
+        lapic_khz = (uint64_t)(pit_lapic0 - pit_lapic1) * 1193182ull / 11932ull / 1000ull;
         tsc_source = "pit";
     }
     if (!tsc_khz || tsc_khz < 50000 || tsc_khz > 20000000) {
@@ -211,13 +220,14 @@ void timer_calibrate(void)
             lw(LAPIC_TMR_INIT, 0);
             uint64_t ns = (uint64_t)(c0 - c1) * 16;
             tsc_khz = (t1 - t0) * 1000000ull / ns;
+            lapic_khz = 62500;
             tsc_source = "lapic-assumed-1GHz";
         }
     }
-    /* LAPIC timer (after divide-by-16) against the now known TSC: 5 ms */
-    uint64_t span = tsc_khz * 5;
-    uint64_t counts = lapic_count_over_tsc(span);
-    lapic_khz = counts / 5;
-    if (!lapic_khz) lapic_khz = 62500;
+    if (!lapic_khz) {
+        /* LAPIC timer (after divide-by-16) against the now known TSC: 5 ms */
+        lapic_khz = lapic_count_over_tsc(tsc_khz * 5) / 5;
+        if (!lapic_khz) lapic_khz = 62500;
+    }
     kprintf("toro: tsc %lu kHz (%s), lapic timer %lu kHz\n", tsc_khz, tsc_source, lapic_khz);
 }

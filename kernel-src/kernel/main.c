@@ -73,13 +73,23 @@ static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t ta
     }
 }
 
+/* INIT goes out before the timer calibration, whose 10 ms window doubles as
+ * the INIT-to-SIPI delay. */
+static uint64_t init_sent_tsc;
+
+static void smp_send_init(void)
+{
+    for (uint32_t i = 1; i < platform.ncpus; i++) lapic_send_init(platform.apic_ids[i]);
+    init_sent_tsc = rdtsc();
+}
+
 void smp_start_aps(void)
 {
     uint32_t n = platform.ncpus;
     if (n <= 1) return;
     memcpy((void *)TRAMPOLINE_PAGE, tramp_start, (size_t)(tramp_end - tramp_start));
-    for (uint32_t i = 1; i < n; i++) lapic_send_init(platform.apic_ids[i]);
-    wait_publishing(10000, 0, 0);
+    uint64_t since = tsc_to_us(rdtsc() - init_sent_tsc);
+    if (since < 10000) wait_publishing(10000 - since, 0, 0);
     for (uint32_t i = 1; i < n; i++) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
     wait_publishing(200, 0, 0);
     if (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1) {
@@ -125,6 +135,21 @@ void ap_main(uint32_t index)
     sched_idle_loop();
 }
 
+/* fault=ud|pf|panic on the command line: a deliberate crash on the last core
+ * after boot, to check the exception report, the stop of the other cores and
+ * the exit status 2. */
+static void fault_thread(void *arg)
+{
+    const char *what = arg;
+    thread_sleep_ms(20);
+    if (!strncmp(what, "ud", 3)) __asm__ volatile("ud2");
+    if (!strncmp(what, "pf", 3)) {
+        volatile uint64_t *p = (volatile uint64_t *)stack_guard_for_slot((uint32_t)(thread_self() - toro_threads));
+        (void)*p;
+    }
+    panic("deliberate panic (fault=%s)", what);
+}
+
 static void app_thread(void *arg)
 {
     (void)arg;
@@ -148,6 +173,7 @@ void kmain(uint64_t start_info)
     pic_pit_disable();
     lapic_init();
     ioapic_init();
+    smp_send_init();
     timer_calibrate();
     stacks_init();
     kprintf("toro: %lu MiB RAM, %lu MiB free, %u cores (%s)\n", boot_info.ram_bytes >> 20,
@@ -164,10 +190,14 @@ void kmain(uint64_t start_info)
     telemetry_init();
     kprintf("toro: ready cpus=%u\n", toro_ncpus);
     if (app_main) thread_create_on(0, app_thread, 0, "app_main");
+    static char fault_buf[16];
+    if (cmdline_get("fault", fault_buf, sizeof fault_buf))
+        thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault");
     sched_idle_loop();
 }
 
 TORO_SYM(kmain);
 TORO_SYM(ap_main);
 TORO_SYM(app_thread);
+TORO_SYM(fault_thread);
 TORO_SYM(smp_start_aps);

@@ -205,3 +205,14 @@ boot_pd:
 align 16
 cpu_boot_stacks:
     resb BOOT_STACK_SIZE * TORO_MAX_CPUS
+
+%macro ASM_SYM 1
+section .rodata
+%%name: db %str(%1), 0
+section .toro_syms
+align 16
+    dq %1, %%name
+%endmacro
+ASM_SYM pvh_start
+ASM_SYM long_entry
+ASM_SYM ap_entry64

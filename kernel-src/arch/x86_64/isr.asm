@@ -137,3 +137,18 @@ isr_table:
     dq isr_stub_ %+ v
 %assign v v + 1
 %endrep
+
+; Symbol records for backtraces (see TORO_SYM in include/toro/kernel.h).
+%macro ASM_SYM 1
+section .rodata
+%%name: db %str(%1), 0
+section .toro_syms
+align 16
+    dq %1, %%name
+%endmacro
+ASM_SYM isr_common
+ASM_SYM ctx_switch
+ASM_SYM thread_start
+ASM_SYM toro_halt_once
+ASM_SYM toro_probe_read
+ASM_SYM toro_probe_ud2
