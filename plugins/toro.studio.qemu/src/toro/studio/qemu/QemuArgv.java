@@ -14,7 +14,7 @@ public final class QemuArgv {
 	 * @param c    the configuration; its accelerator AUTO is resolved here
 	 * @param e    where COM1, COM2, QMP, the GDB stub and the debug log go
 	 * @return the full argv: no defaults, no display, no reboot (a triple fault ends QEMU), the
-	 *         guest's exit device at 0xf4, COM1 = console, COM2 = telemetry, QMP on its socket
+	 *         guest's exit device at 0xf4, COM1 = console, COM2 (0x2f8) = telemetry, QMP on its socket
 	 */
 	public static List<String> build(Path qemu, QemuConfig c, Endpoints e) {
 		List<String> a = new ArrayList<>();
@@ -38,8 +38,9 @@ public final class QemuArgv {
 		a.add("-serial");
 		a.add("chardev:com1");
 		serverSocket(a, "com2", e.telemetry());
-		a.add("-serial");
-		a.add("chardev:com2");
+		// a device, not a second -serial: microvm creates only one UART from -serial
+		a.add("-device");
+		a.add("isa-serial,chardev=com2,index=1");
 		serverSocket(a, "qmp", e.qmp());
 		a.add("-mon");
 		a.add("chardev=qmp,mode=control");
