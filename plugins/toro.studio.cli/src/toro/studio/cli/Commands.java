@@ -13,6 +13,7 @@ final class Commands {
 				new BuildCommand(),
 				new DoctorCommand(),
 				new StudioCommand(),
-				new RunCommand());
+				new RunCommand(),
+				new TestCommand());
 	}
 }
