@@ -1,0 +1,218 @@
+; Toro boot: PVH entry (32-bit protected mode, paging off), page tables,
+; long mode, then kmain(start_info). Also the AP real-mode trampoline, which
+; lives here as a position-independent bits-16 block copied below 1 MiB.
+
+%ifndef TORO_MAX_CPUS
+%define TORO_MAX_CPUS 16
+%endif
+%define BOOT_STACK_SIZE 16384
+
+extern kmain
+extern ap_main
+extern __bss_start
+extern __bss_end
+
+global pvh_start
+global boot_pml4
+global boot_pdpt
+global gdt64
+global gdt64_ptr
+global cpu_boot_stacks
+global ap_started
+global tramp_start
+global tramp_end
+
+; ---------------------------------------------------------------- PVH note
+; XEN_ELFNOTE_PHYS32_ENTRY (18): name "Xen", desc = 32-bit entry address.
+section .note.Xen note alloc noexec nowrite align=4
+    dd 4                ; namesz
+    dd 8                ; descsz
+    dd 18               ; type
+    db "Xen", 0
+    dq pvh_start
+
+; ---------------------------------------------------------------- BSP entry
+section .text.boot exec
+bits 32
+pvh_start:
+    cli
+    cld
+    mov esi, ebx                    ; hvm_start_info *
+
+    ; zero .bss (page tables and stacks live there)
+    mov edi, __bss_start
+    mov ecx, __bss_end
+    sub ecx, edi
+    shr ecx, 2
+    xor eax, eax
+    rep stosd
+
+    ; PML4[0] -> PDPT
+    mov eax, boot_pdpt
+    or eax, 3
+    mov [boot_pml4], eax
+
+    ; PDPT[0..7] -> 8 page directories: identity map 0..8 GiB
+    xor ecx, ecx
+.pdpt:
+    mov eax, ecx
+    shl eax, 12
+    add eax, boot_pd
+    or eax, 3
+    mov [boot_pdpt + ecx * 8], eax
+    inc ecx
+    cmp ecx, 8
+    jb .pdpt
+
+    ; 4096 2 MiB pages; 0xFE000000..0xFFFFFFFF (LAPIC, IOAPIC) uncached
+    xor ecx, ecx
+.pd:
+    mov eax, ecx
+    shl eax, 21
+    or eax, 0x83                    ; present, writable, 2 MiB
+    mov edx, ecx
+    shr edx, 11                     ; high dword of the address
+    cmp ecx, 2032
+    jb .cached
+    cmp ecx, 2048
+    jae .cached
+    or eax, 0x18                    ; PCD | PWT
+.cached:
+    mov [boot_pd + ecx * 8], eax
+    mov [boot_pd + ecx * 8 + 4], edx
+    inc ecx
+    cmp ecx, 4096
+    jb .pd
+
+    ; CR4: PAE, OSFXSR, OSXMMEXCPT
+    mov eax, cr4
+    or eax, (1 << 5) | (1 << 9) | (1 << 10)
+    mov cr4, eax
+    mov eax, boot_pml4
+    mov cr3, eax
+    ; EFER.LME
+    mov ecx, 0xC0000080
+    rdmsr
+    or eax, (1 << 8)
+    wrmsr
+    ; CR0: PG, NE, MP, PE; clear EM
+    mov eax, cr0
+    and eax, ~(1 << 2)
+    or eax, (1 << 31) | (1 << 5) | (1 << 1) | 1
+    mov cr0, eax
+
+    lgdt [gdt64_ptr]
+    jmp 0x08:long_entry
+
+bits 64
+long_entry:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor eax, eax
+    mov fs, ax
+    mov gs, ax
+    mov rsp, cpu_boot_stacks + BOOT_STACK_SIZE
+    xor ebp, ebp                    ; backtraces end here
+    mov edi, esi                    ; start info (zero-extended)
+    call kmain
+.halt:
+    cli
+    hlt
+    jmp .halt
+
+; AP 64-bit entry, reached from the trampoline by a far jump.
+ap_entry64:
+    mov ax, 0x10
+    mov ds, ax
+    mov es, ax
+    mov ss, ax
+    xor eax, eax
+    mov fs, ax
+    mov gs, ax
+    mov eax, 1
+    lock xadd [ap_started], eax     ; eax = order of arrival, 0-based
+    inc eax                         ; cpu index (0 is the boot core)
+    mov edi, eax
+    lea rax, [rax + 1]
+    shl rax, 14                     ; * BOOT_STACK_SIZE
+    mov rcx, cpu_boot_stacks
+    add rax, rcx
+    mov rsp, rax
+    xor ebp, ebp
+    call ap_main
+.halt:
+    cli
+    hlt
+    jmp .halt
+
+; ---------------------------------------------------------------- trampoline
+; Copied to a page below 1 MiB; the SIPI vector makes CS = page >> 4, IP = 0.
+; Every memory reference is an offset from tramp_start (DS = CS).
+section .text
+bits 16
+tramp_start:
+    cli
+    cld
+    mov ax, cs
+    mov ds, ax
+    o32 lgdt [tramp_gdtr - tramp_start]
+    mov eax, cr4
+    or eax, (1 << 5) | (1 << 9) | (1 << 10)
+    mov cr4, eax
+    mov eax, boot_pml4
+    mov cr3, eax
+    mov ecx, 0xC0000080
+    rdmsr
+    or eax, (1 << 8)
+    wrmsr
+    mov eax, cr0
+    and eax, ~(1 << 2)
+    or eax, (1 << 31) | (1 << 5) | (1 << 1) | 1
+    mov cr0, eax
+    jmp dword 0x08:ap_entry64
+align 8
+tramp_gdtr:
+    dw gdt64_end - gdt64 - 1
+    dd gdt64
+tramp_end:
+
+; ---------------------------------------------------------------- data
+section .data
+align 16
+gdt64:
+    dq 0
+    dq 0x00AF9A000000FFFF           ; 0x08 code, 64-bit
+    dq 0x00CF92000000FFFF           ; 0x10 data
+gdt64_end:
+align 16
+gdt64_ptr:
+    dw gdt64_end - gdt64 - 1
+    dq gdt64
+align 4
+ap_started:
+    dd 0
+
+section .bss
+align 4096
+boot_pml4:
+    resb 4096
+boot_pdpt:
+    resb 4096
+boot_pd:
+    resb 4096 * 8
+align 16
+cpu_boot_stacks:
+    resb BOOT_STACK_SIZE * TORO_MAX_CPUS
+
+%macro ASM_SYM 1
+section .rodata
+%%name: db %str(%1), 0
+section .toro_syms
+align 16
+    dq %1, %%name
+%endmacro
+ASM_SYM pvh_start
+ASM_SYM long_entry
+ASM_SYM ap_entry64

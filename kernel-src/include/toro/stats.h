@@ -1,0 +1,69 @@
+/* Statistics that the telemetry stream (docs/telemetry.md) and a debugger read.
+ * The symbols toro_ncpus, toro_cpu_stats and toro_threads are part of the
+ * contract: keep their names and the listed fields. */
+#ifndef TORO_STATS_H
+#define TORO_STATS_H
+#include <stdint.h>
+
+#ifndef TORO_MAX_CPUS
+#define TORO_MAX_CPUS 16
+#endif
+#ifndef TORO_MAX_THREADS
+#define TORO_MAX_THREADS 256
+#endif
+
+/* struct toro_cpu_stats.state */
+enum { CPU_OFFLINE = 0, CPU_RUNNING = 1, CPU_IDLE = 2, CPU_POLLING = 3, CPU_SPINNING = 4 };
+/* struct toro_thread.state */
+enum { T_FREE = 0, T_READY = 1, T_RUNNING = 2, T_BLOCKED = 3, T_SLEEPING = 4, T_EXITED = 5 };
+/* struct toro_thread.flags */
+#define TF_POLLING 0x01
+
+struct toro_cpu_stats {
+    uint32_t cpu;            /* index, 0 = boot core */
+    uint32_t apic_id;
+    volatile uint32_t state; /* CPU_* */
+    volatile uint32_t current_tid;
+    volatile uint32_t ready;  /* runnable threads waiting (ready + polling) */
+    volatile uint64_t busy_cycles;    /* TSC cycles not halted, up to last_wake_tsc */
+    volatile uint64_t halted_cycles;  /* completed halts only */
+    volatile uint64_t halt_start_tsc; /* start of the current halt, 0 when running */
+    volatile uint64_t halts;
+    volatile uint64_t wakeups;
+    volatile uint64_t ctx_switches;
+    volatile uint64_t ipis;
+    volatile uint64_t last_wake_tsc;  /* start of the current busy period */
+} __attribute__((aligned(64)));
+
+struct thread;
+
+/* One entry per thread slot. The documented fields come first; the rest is
+ * the scheduler's own state. */
+struct toro_thread {
+    volatile uint32_t tid;   /* 0 while the slot is free */
+    volatile uint16_t cpu;
+    volatile uint8_t state;  /* T_* */
+    volatile uint8_t flags;  /* TF_* */
+    volatile uint64_t cpu_cycles;
+    char name[16];
+    /* scheduler */
+    uint64_t rsp;
+    void (*fn)(void *);
+    void *arg;
+    struct toro_thread *next;         /* ready/poll/sleep/wait queue link */
+    uint64_t deadline;                /* sleep deadline (TSC) */
+    uint64_t stack_top;
+    volatile uint32_t in_use;         /* slot allocation (CAS) */
+    volatile uint32_t wake_pending;
+    volatile uint32_t exiting;
+    volatile uint32_t detached;
+    struct toro_thread *volatile joiner;
+    struct toro_thread *wnext;        /* mutex / message wait lists */
+    volatile uint32_t waiting;
+};
+
+extern volatile uint32_t toro_ncpus;
+extern struct toro_cpu_stats toro_cpu_stats[TORO_MAX_CPUS];
+extern struct toro_thread toro_threads[TORO_MAX_THREADS];
+
+#endif

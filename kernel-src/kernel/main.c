@@ -1,0 +1,203 @@
+/* kmain: the boot core's C entry; ap_main: every other core's. */
+#include <toro/thread.h>
+
+struct boot_info boot_info;
+static char cmdline_buf[512];
+
+#define TRAMPOLINE_PAGE 0x8000
+
+const char *cmdline_get(const char *key, char *buf, size_t n)
+{
+    size_t kl = strlen(key);
+    const char *p = boot_info.cmdline;
+    while (p && *p) {
+        while (*p == ' ') p++;
+        const char *w = p;
+        while (*p && *p != ' ') p++;
+        if ((size_t)(p - w) > kl && !strncmp(w, key, kl) && w[kl] == '=') {
+            size_t vl = (size_t)(p - w) - kl - 1;
+            if (vl >= n) vl = n - 1;
+            memcpy(buf, w + kl + 1, vl);
+            buf[vl] = 0;
+            return buf;
+        }
+    }
+    return 0;
+}
+
+uint64_t cmdline_uint(const char *key, uint64_t def)
+{
+    char b[32];
+    if (!cmdline_get(key, b, sizeof b) || !b[0]) return def;
+    uint64_t v = 0;
+    for (const char *p = b; *p; p++) {
+        if (*p < '0' || *p > '9') return def;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
+static void parse_start_info(uint64_t si)
+{
+    boot_info.cmdline = "";
+    if (!si || *(uint32_t *)si != 0x336ec578) {
+        kprintf("toro: warning: no PVH start info (magic %x)\n", si ? *(uint32_t *)si : 0);
+        return;
+    }
+    uint64_t cl = *(uint64_t *)(si + 24);
+    if (cl) {
+        strncpy0(cmdline_buf, (const char *)cl, sizeof cmdline_buf);
+        boot_info.cmdline = cmdline_buf;
+    }
+    boot_info.rsdp = *(uint64_t *)(si + 32);
+    boot_info.telemetry_hz = (uint32_t)cmdline_uint("telemetry", 10);
+    if (boot_info.telemetry_hz > 1000) boot_info.telemetry_hz = 1000;
+    char b[16];
+    boot_info.idle_poll = cmdline_get("idle", b, sizeof b) && !strncmp(b, "poll", 5);
+}
+
+/* ---------------------------------------------------------------- SMP */
+/* TCG resets an AP's TSC at INIT: while the boot core waits for the APs it
+ * publishes its TSC here, and each AP copies it into its own TSC (MSR 0x10),
+ * so TSC values are comparable across cores (error: one loop iteration). */
+static volatile uint64_t tsc_beacon;
+
+static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t target)
+{
+    uint64_t end = rdtsc() + tsc_from_us(us);
+    for (;;) {
+        uint64_t now = rdtsc();
+        tsc_beacon = now;
+        if (now >= end) return;
+        if (counter && __atomic_load_n(counter, __ATOMIC_ACQUIRE) >= target) return;
+    }
+}
+
+/* INIT goes out before the timer calibration, whose 10 ms window doubles as
+ * the INIT-to-SIPI delay. */
+static uint64_t init_sent_tsc;
+
+static void smp_send_init(void)
+{
+    for (uint32_t i = 1; i < platform.ncpus; i++) lapic_send_init(platform.apic_ids[i]);
+    init_sent_tsc = rdtsc();
+}
+
+void smp_start_aps(void)
+{
+    uint32_t n = platform.ncpus;
+    if (n <= 1) return;
+    memcpy((void *)TRAMPOLINE_PAGE, tramp_start, (size_t)(tramp_end - tramp_start));
+    uint64_t since = tsc_to_us(rdtsc() - init_sent_tsc);
+    if (since < 10000) wait_publishing(10000 - since, 0, 0);
+    for (uint32_t i = 1; i < n; i++) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
+    wait_publishing(200, 0, 0);
+    if (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1) {
+        for (uint32_t i = 1; i < n; i++) {
+            bool up = false;
+            for (uint32_t k = 1; k < TORO_MAX_CPUS; k++)
+                if (cpus[k].online && cpus[k].apic_id == platform.apic_ids[i]) up = true;
+            if (!up) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
+        }
+    }
+    wait_publishing(1000000, &ap_started, n - 1);
+    uint32_t got = __atomic_load_n(&ap_started, __ATOMIC_ACQUIRE);
+    if (got < n - 1) kprintf("toro: warning: %u of %u application cores started\n", got, n - 1);
+    /* wait until each started core is online (its per-CPU data is set up) */
+    for (uint32_t k = 1; k <= got; k++) wait_publishing(1000000, &cpus[k].online, 1);
+}
+
+static void enable_sse(void)
+{
+    uint64_t cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 = (cr0 & ~(1ull << 2)) | (1ull << 1) | (1ull << 5);
+    __asm__ volatile("mov %0, %%cr0" :: "r"(cr0));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    cr4 |= (1ull << 9) | (1ull << 10);
+    __asm__ volatile("mov %0, %%cr4" :: "r"(cr4));
+}
+
+void ap_main(uint32_t index)
+{
+    if (index >= TORO_MAX_CPUS) for (;;) __asm__ volatile("cli; hlt");
+    wrmsr(0x10, tsc_beacon);
+    struct cpu *c = &cpus[index];
+    c->index = index;
+    cpu_setup(c);
+    enable_sse();
+    c->apic_id = lapic_id();
+    sched_init_cpu(c);
+    lapic_init();
+    __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
+    kprintf("toro: cpu %u online\n", index);
+    __atomic_fetch_add(&sched_cpus_running, 1, __ATOMIC_SEQ_CST);
+    sched_idle_loop();
+}
+
+/* fault=ud|pf|panic on the command line: a deliberate crash on the last core
+ * after boot, to check the exception report, the stop of the other cores and
+ * the exit status 2. */
+static void fault_thread(void *arg)
+{
+    const char *what = arg;
+    thread_sleep_ms(20);
+    if (!strncmp(what, "ud", 3)) __asm__ volatile("ud2");
+    if (!strncmp(what, "pf", 3)) {
+        volatile uint64_t *p = (volatile uint64_t *)stack_guard_for_slot((uint32_t)(thread_self() - toro_threads));
+        (void)*p;
+    }
+    panic("deliberate panic (fault=%s)", what);
+}
+
+static void app_thread(void *arg)
+{
+    (void)arg;
+    app_main();
+}
+
+void kmain(uint64_t start_info)
+{
+    struct cpu *c = &cpus[0];
+    c->index = 0;
+    cpu_setup(c);
+    idt_init();
+    enable_sse();
+    console_init();
+    parse_start_info(start_info);
+    kprintf("toro: booting %s, cmdline \"%s\"\n", TORO_VERSION, boot_info.cmdline);
+    mm_init_from(start_info);
+    platform_discover();
+    c->apic_id = lapic_id();
+    sched_init_cpu(c);
+    pic_pit_disable();
+    lapic_init();
+    ioapic_init();
+    smp_send_init();
+    timer_calibrate();
+    stacks_init();
+    kprintf("toro: %lu MiB RAM, %lu MiB free, %u cores (%s)\n", boot_info.ram_bytes >> 20,
+            page_free_count() >> 8, platform.ncpus, platform.source);
+    toro_ncpus = platform.ncpus;
+    c->online = 1;
+    kprintf("toro: cpu 0 online\n");
+    smp_start_aps();
+    toro_ncpus = 1 + __atomic_load_n(&ap_started, __ATOMIC_ACQUIRE);
+    if (toro_ncpus > platform.ncpus) toro_ncpus = platform.ncpus;
+    __atomic_fetch_add(&sched_cpus_running, 1, __ATOMIC_SEQ_CST);
+    uint64_t end = rdtsc() + tsc_from_us(1000000);
+    while (__atomic_load_n(&sched_cpus_running, __ATOMIC_ACQUIRE) < toro_ncpus && rdtsc() < end) cpu_pause();
+    telemetry_init();
+    kprintf("toro: ready cpus=%u\n", toro_ncpus);
+    if (app_main) thread_create_on(0, app_thread, 0, "app_main");
+    static char fault_buf[16];
+    if (cmdline_get("fault", fault_buf, sizeof fault_buf))
+        thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault");
+    sched_idle_loop();
+}
+
+TORO_SYM(kmain);
+TORO_SYM(ap_main);
+TORO_SYM(app_thread);
+TORO_SYM(fault_thread);
+TORO_SYM(smp_start_aps);

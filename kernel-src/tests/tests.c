@@ -1,0 +1,381 @@
+/* In-kernel tests (target `test`). Each passes on 1, 2 and 4 cores; a test
+ * that needs a second core reports `skip` on one core. */
+#include <toro/test.h>
+
+uint64_t toro_abi_call(void *fn, uint64_t a0, uint64_t a1);
+void toro_abi_nop(void);
+
+static uint32_t other_cpu(void) { return toro_ncpus > 1 ? 1 : 0; }
+
+/* ---------------------------------------------------------------- scheduler */
+static volatile char order_log[64];
+static volatile uint32_t order_len;
+
+static void order_thread(void *arg)
+{
+    char id = (char)(uintptr_t)arg;
+    for (int i = 0; i < 3; i++) {
+        order_log[order_len++] = id;
+        thread_yield();
+    }
+}
+
+TORO_TEST(scheduler, 10)
+{
+    order_len = 0;
+    thread_t *t[3];
+    for (int i = 0; i < 3; i++) t[i] = thread_create_on(cpu_index(), order_thread, (void *)(uintptr_t)('a' + i), "order");
+    for (int i = 0; i < 3; i++) thread_join(t[i]);
+    order_log[order_len] = 0;
+    /* round robin: the three threads alternate */
+    const char *want = "abcabcabc";
+    CHECK(order_len == 9, "expected 9 steps, got %u", order_len);
+    for (int i = 0; i < 9; i++)
+        CHECK(order_log[i] == want[i], "order %s, expected %s", (const char *)order_log, want);
+    CHECK(thread_self()->state == T_RUNNING, "current thread state %u", thread_self()->state);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- remote creation */
+static volatile uint32_t ran_on[TORO_MAX_CPUS];
+
+static void where_am_i(void *arg)
+{
+    uint32_t want = (uint32_t)(uintptr_t)arg;
+    ran_on[want] = cpu_index() + 1;
+}
+
+TORO_TEST(remote_create, 20)
+{
+    if (toro_ncpus < 2) SKIP("needs 2 cores");
+    thread_t *t[TORO_MAX_CPUS];
+    for (uint32_t i = 0; i < toro_ncpus; i++) {
+        ran_on[i] = 0;
+        t[i] = thread_create_on(i, where_am_i, (void *)(uintptr_t)i, "where");
+        CHECK(t[i], "cannot create a thread on cpu %u", i);
+    }
+    for (uint32_t i = 0; i < toro_ncpus; i++) thread_join(t[i]);
+    for (uint32_t i = 0; i < toro_ncpus; i++)
+        CHECK(ran_on[i] == i + 1, "thread for cpu %u ran on cpu %d", i, (int)ran_on[i] - 1);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- join / exit */
+static volatile int exit_marker;
+static void exits_early(void *arg)
+{
+    (void)arg;
+    exit_marker = 1;
+    thread_exit();
+    exit_marker = 2;
+}
+
+TORO_TEST(join_exit, 25)
+{
+    uint32_t live = thread_count_live();
+    exit_marker = 0;
+    thread_t *t = thread_create_on(other_cpu(), exits_early, 0, "exit");
+    thread_join(t);
+    CHECK(exit_marker == 1, "marker %d after thread_exit", exit_marker);
+    CHECK(thread_count_live() == live, "live threads %u, expected %u", thread_count_live(), live);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- sleep */
+static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
+
+TORO_TEST(sleep_accuracy, 30)
+{
+    uint64_t late[9];
+    for (int i = 0; i < 9; i++) {
+        uint64_t t0 = rdtsc();
+        thread_sleep_ms(10);
+        uint64_t el = rdtsc() - t0;
+        uint64_t want = tsc_from_us(10000);
+        CHECK(el >= want, "woke %lu us early", tsc_to_us(want - el));
+        late[i] = el - want;
+    }
+    for (int i = 1; i < 9; i++)
+        for (int k = i; k > 0 && cmp_u64(late[k], late[k - 1]) < 0; k--) {
+            uint64_t x = late[k]; late[k] = late[k - 1]; late[k - 1] = x;
+        }
+    uint64_t med = tsc_to_us(late[4]);
+    kprintf("toro: note sleep 10 ms: median late %lu us, max %lu us\n", med, tsc_to_us(late[8]));
+    CHECK(med <= 1000, "median lateness %lu us > 1000 us", med);
+    /* the core halted while its only thread slept: tickless, no busy loop */
+    struct toro_cpu_stats *st = &toro_cpu_stats[cpu_index()];
+    uint64_t h0 = st->halts;
+    thread_sleep_ms(20);
+    CHECK(st->halts > h0, "core did not halt during a 20 ms sleep");
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- polling */
+static volatile int poll_flag;
+static volatile uint32_t poll_state_seen;
+
+static void poll_setter(void *arg)
+{
+    uint32_t target = (uint32_t)(uintptr_t)arg;
+    thread_sleep_ms(30);
+    poll_state_seen = toro_cpu_stats[target].state;
+    __atomic_store_n(&poll_flag, 1, __ATOMIC_RELEASE);
+    cpu_kick(target);
+}
+
+TORO_TEST(poll_halt, 40)
+{
+    uint32_t me = cpu_index();
+    struct toro_cpu_stats *st = &toro_cpu_stats[me];
+    poll_flag = 0;
+    poll_state_seen = 0;
+    /* on one core the setter shares the core: its sleep deadline is the wake-up */
+    thread_t *s = thread_create_on(other_cpu(), poll_setter, (void *)(uintptr_t)me, "setter");
+    uint64_t h0 = st->halts, polls = 0, t0 = rdtsc();
+    while (!__atomic_load_n(&poll_flag, __ATOMIC_ACQUIRE)) {
+        polls++;
+        thread_poll_idle();
+        CHECK(rdtsc() - t0 < tsc_from_us(5000000), "flag not seen after 5 s");
+    }
+    thread_poll_active();
+    CHECK(!(thread_self()->flags & TF_POLLING), "polling flag still set");
+    thread_join(s);
+    uint64_t halts = st->halts - h0;
+    CHECK(halts >= 1, "core never halted while its thread polled (%lu polls)", polls);
+    CHECK(polls < 1000, "%lu polls in 30 ms: the core spun instead of halting", polls);
+    if (toro_ncpus > 1)
+        CHECK(poll_state_seen == CPU_POLLING, "core state %u while polling, expected %u",
+              poll_state_seen, CPU_POLLING);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- allocator */
+static void *xfer[64];
+static void remote_free(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 64; i++) kfree(xfer[i]);
+}
+
+TORO_TEST(allocator, 50)
+{
+    uint64_t free0 = mem_free_bytes();
+    static void *p[256];
+    for (int i = 0; i < 256; i++) {
+        size_t n = 1 + (size_t)(i * 37) % 5000;
+        p[i] = kmalloc(n);
+        CHECK(p[i], "kmalloc(%u) failed", (unsigned)n);
+        CHECK(((uintptr_t)p[i] & 15) == 0, "kmalloc returned unaligned %p", p[i]);
+        memset(p[i], i & 0xFF, n);
+    }
+    for (int i = 0; i < 256; i++) {
+        size_t n = 1 + (size_t)(i * 37) % 5000;
+        uint8_t *b = p[i];
+        for (size_t k = 0; k < n; k++) CHECK(b[k] == (i & 0xFF), "block %d corrupted at %u", i, (unsigned)k);
+    }
+    for (int i = 0; i < 256; i += 2) kfree(p[i]);
+    for (int i = 1; i < 256; i += 2) kfree(p[i]);
+    /* blocks freed by another core go back to their owner */
+    for (int i = 0; i < 64; i++) xfer[i] = kmalloc(24 + i * 8);
+    thread_join(thread_create_on(other_cpu(), remote_free, 0, "rfree"));
+    void *again = kmalloc(24);   /* drains the remote list when the class runs dry */
+    kfree(again);
+    CHECK(mem_free_bytes() == free0, "free memory %lu -> %lu", free0, mem_free_bytes());
+    uint64_t pf = page_free_count();
+    void *pg = page_alloc(3);
+    CHECK(pg && page_free_count() == pf - 3, "page_alloc(3)");
+    page_free(pg, 3);
+    CHECK(page_free_count() == pf, "page_free");
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- messages */
+static void msg_echo(void *arg)
+{
+    (void)arg;
+    struct toro_msg m;
+    for (;;) {
+        msg_recv(&m);
+        if (m.a == 0) return;
+        msg_send(m.from, m.a * 3, m.b + 1);
+    }
+}
+
+TORO_TEST(messages, 60)
+{
+    uint32_t peer = other_cpu();
+    struct toro_msg m;
+    if (peer == cpu_index()) {
+        /* one core: the inbox is shared by the core's threads; send to ourselves */
+        for (uint64_t i = 1; i <= 100; i++) msg_send(peer, i, 0);
+        for (uint64_t i = 1; i <= 100; i++) {
+            msg_recv(&m);
+            CHECK(m.from == peer && m.a == i, "message %lu: from %u a=%lu", i, m.from, m.a);
+        }
+        CHECK(!msg_try_recv(&m), "unexpected extra message");
+        return TEST_PASS;
+    }
+    thread_t *e = thread_create_on(peer, msg_echo, 0, "echo");
+    for (uint64_t i = 1; i <= 200; i++) {
+        msg_send(peer, i, i);
+        msg_recv(&m);
+        CHECK(m.from == peer && m.a == i * 3 && m.b == i + 1, "reply %lu: from %u a=%lu b=%lu", i, m.from, m.a, m.b);
+    }
+    /* a burst larger than a mailbox: the sender waits for room */
+    for (uint64_t i = 1; i <= 100; i++) msg_send(peer, i, 0);
+    for (uint64_t i = 1; i <= 100; i++) {
+        msg_recv(&m);
+        CHECK(m.a == i * 3, "burst reply %lu: a=%lu (out of order?)", i, m.a);
+    }
+    msg_send(peer, 0, 0);
+    thread_join(e);
+    CHECK(!msg_try_recv(&m), "unexpected extra message");
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- mutex */
+static mutex_t tmutex = MUTEX_INIT;
+static volatile uint64_t mutex_counter;
+
+static void mutex_worker(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 2000; i++) {
+        mutex_lock(&tmutex);
+        uint64_t v = mutex_counter;
+        if ((i & 63) == 0) thread_yield();   /* hold it across a switch */
+        mutex_counter = v + 1;
+        mutex_unlock(&tmutex);
+    }
+}
+
+TORO_TEST(mutex, 70)
+{
+    mutex_counter = 0;
+    thread_t *t[TORO_MAX_CPUS * 2];
+    uint32_t n = 0;
+    for (uint32_t c = 0; c < toro_ncpus; c++)
+        for (int k = 0; k < 2; k++) t[n++] = thread_create_on(c, mutex_worker, 0, "mutex");
+    for (uint32_t i = 0; i < n; i++) thread_join(t[i]);
+    CHECK(mutex_counter == 2000ul * n, "counter %lu, expected %lu", mutex_counter, 2000ul * n);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- IPI wake-up */
+static volatile uint64_t ipi_sent_tsc, ipi_lat[16];
+static void ipi_receiver(void *arg)
+{
+    struct toro_msg m;
+    for (int i = 0; i < 9; i++) {
+        msg_recv(&m);
+        ipi_lat[i] = rdtsc() - m.a;
+    }
+}
+
+TORO_TEST(ipi_wakeup, 75)
+{
+    if (toro_ncpus < 2) SKIP("needs 2 cores");
+    thread_t *r = thread_create_on(1, ipi_receiver, 0, "ipirecv");
+    for (int i = 0; i < 9; i++) {
+        thread_sleep_ms(5);   /* core 1 is halted again by now */
+        CHECK(toro_cpu_stats[1].state == CPU_IDLE, "core 1 not halted (state %u)", toro_cpu_stats[1].state);
+        msg_send(1, rdtsc(), 0);
+    }
+    thread_join(r);
+    uint64_t l[9];
+    for (int i = 0; i < 9; i++) l[i] = ipi_lat[i];
+    for (int i = 1; i < 9; i++)
+        for (int k = i; k > 0 && l[k] < l[k - 1]; k--) { uint64_t x = l[k]; l[k] = l[k - 1]; l[k - 1] = x; }
+    kprintf("toro: note IPI wake-up of a halted core: median %lu us, max %lu us\n",
+            tsc_to_us(l[4]), tsc_to_us(l[8]));
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- ABI */
+static uint64_t abi_saved_rsp, abi_bounce_rsp;
+static uint8_t bounce_stack[4096] __attribute__((aligned(16)));
+
+static void abi_bounce(void)
+{
+    /* entered by ctx_switch's ret; switch straight back to the harness */
+    ctx_switch(&abi_bounce_rsp, abi_saved_rsp);
+    for (;;) ;
+}
+
+static void clobbers_rbx(void)
+{
+    /* deliberately breaks the ABI (rbx not declared as clobbered) */
+    __asm__ volatile("mov $0x1234, %%ebx" ::: "memory");
+}
+
+static volatile uint64_t probe_word = 0xC0FFEE;
+
+TORO_TEST(abi, 80)
+{
+    uint64_t r;
+    /* the harness detects a violation */
+    r = toro_abi_call((void *)clobbers_rbx, 0, 0);
+    CHECK(r & 1, "harness missed a clobbered rbx (mask %lx)", r);
+    /* every exported NASM routine callable from C */
+    r = toro_abi_call((void *)toro_abi_nop, 0, 0);
+    CHECK(r == 0, "toro_abi_nop: mask %lx", r);
+    r = toro_abi_call((void *)toro_probe_read, (uint64_t)&probe_word, 0);
+    CHECK(r == 0, "toro_probe_read: mask %lx", r);
+    struct cpu *c = this_cpu();
+    c->hook.resume_rip = (uint64_t)toro_probe_ud2_resume;
+    c->hook.armed = 1;
+    r = toro_abi_call((void *)toro_probe_ud2, 0, 0);
+    CHECK(r == 0 && c->hook.vector == 6, "toro_probe_ud2: mask %lx vector %lu", r, c->hook.vector);
+    uint64_t f = irq_save();
+    lapic_timer_arm(rdtsc() + tsc_from_us(200));   /* the interrupt that ends the halt */
+    r = toro_abi_call((void *)toro_halt_once, 0, 0);
+    irq_restore(f);
+    CHECK(r == 0, "toro_halt_once: mask %lx", r);
+    /* ctx_switch: to a context that switches straight back */
+    uint64_t *sp = (uint64_t *)(bounce_stack + sizeof bounce_stack - 16);
+    sp[0] = (uint64_t)abi_bounce;
+    for (int i = 1; i <= 6; i++) sp[-i] = 0;
+    r = toro_abi_call((void *)ctx_switch, (uint64_t)&abi_saved_rsp, (uint64_t)&sp[-6]);
+    CHECK(r == 0, "ctx_switch: mask %lx", r);
+    r = toro_abi_call((void *)toro_abi_call, (uint64_t)toro_abi_nop, 0);
+    CHECK(r == 0, "toro_abi_call itself: mask %lx", r);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- faults */
+TORO_TEST(guard_page, 90)
+{
+    /* reading below a thread's stack hits its unmapped guard page: #PF */
+    uint32_t slot = (uint32_t)(thread_self() - toro_threads);
+    uint64_t guard = stack_guard_for_slot(slot) + 128;
+    struct cpu *c = this_cpu();
+    c->hook.resume_rip = (uint64_t)toro_probe_read_resume;
+    c->hook.vector = 0;
+    c->hook.armed = 1;
+    toro_probe_read((const volatile uint64_t *)guard);
+    CHECK(!c->hook.armed, "no fault reading the guard page at %lx", guard);
+    CHECK(c->hook.vector == 14, "vector %lu, expected 14", c->hook.vector);
+    CHECK(c->hook.cr2 == guard, "cr2 %lx, expected %lx", c->hook.cr2, guard);
+    CHECK((c->hook.error & 1) == 0, "error code %lx: expected not-present", c->hook.error);
+    return TEST_PASS;
+}
+
+TORO_TEST(fault_vector, 100)
+{
+    /* a deliberate #UD, reported with its vector through the armed hook */
+    struct cpu *c = this_cpu();
+    c->hook.resume_rip = (uint64_t)toro_probe_ud2_resume;
+    c->hook.vector = 0;
+    c->hook.armed = 1;
+    toro_probe_ud2();
+    CHECK(!c->hook.armed, "no exception from ud2");
+    CHECK(c->hook.vector == 6, "vector %lu, expected 6 (#UD)", c->hook.vector);
+    CHECK(c->hook.rip == (uint64_t)toro_probe_ud2, "rip %lx, expected %lx", c->hook.rip, (uint64_t)toro_probe_ud2);
+    return TEST_PASS;
+}
+
+TORO_SYM(order_thread);
+TORO_SYM(poll_setter);
+TORO_SYM(msg_echo);
+TORO_SYM(mutex_worker);
+TORO_SYM(abi_bounce);
