@@ -1,0 +1,169 @@
+package toro.studio.gdbmi;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Writer;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import toro.studio.gdbmi.mi.MiParseException;
+import toro.studio.gdbmi.mi.MiParser;
+import toro.studio.gdbmi.mi.MiRecord;
+
+/**
+ * The gdb child process and its pipes. A reader thread parses stdout line by
+ * line and hands each record to {@link Sink#record}; a line that does not
+ * parse goes to {@link Sink#unparsed} and is skipped. A second thread keeps the
+ * tail of stderr for error messages. When stdout ends (gdb exited or died) the
+ * sink hears {@link Sink#closed} exactly once.
+ */
+final class Transport {
+	/** Receives what the reader thread reads; called on the reader thread. */
+	interface Sink {
+		void record(MiRecord r);
+
+		void unparsed(String line, MiParseException e);
+
+		void closed(String why);
+	}
+
+	private final Process process;
+	private final Writer stdin;
+	private final StringBuilder stderrTail = new StringBuilder();
+	private final Thread shutdownHook;
+
+	private Transport(Process process) {
+		this.process = process;
+		this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+		this.shutdownHook = new Thread(process::destroyForcibly, "gdb-kill-on-exit");
+		Runtime.getRuntime().addShutdownHook(shutdownHook);
+	}
+
+	/**
+	 * Starts {@code argv} and its reader threads.
+	 *
+	 * @throws GdbException if the process cannot be started
+	 */
+	static Transport start(List<String> argv, Sink sink) {
+		Process p;
+		try {
+			p = new ProcessBuilder(argv).start();
+		} catch (IOException e) {
+			throw new GdbException("cannot start " + argv.get(0) + ": " + e.getMessage()
+					+ " (install gdb, e.g. apt-get install gdb, or give its path)", e);
+		}
+		Transport t = new Transport(p);
+		Thread reader = new Thread(() -> t.read(sink), "gdb-mi-reader-" + p.pid());
+		reader.setDaemon(true);
+		reader.start();
+		Thread err = new Thread(() -> t.drainStderr(p.getErrorStream()), "gdb-stderr-" + p.pid());
+		err.setDaemon(true);
+		err.start();
+		return t;
+	}
+
+	/** The reader loop: one line, one parse, one hand-over; ends with closed(). */
+	private void read(Sink sink) {
+		String why = "gdb closed its output";
+		try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String line; (line = in.readLine()) != null;) {
+				MiRecord r;
+				try {
+					r = MiParser.parse(line);
+				} catch (MiParseException e) {
+					sink.unparsed(line, e);
+					continue;
+				}
+				sink.record(r);
+			}
+		} catch (IOException e) {
+			why = "reading gdb's output failed: " + e.getMessage();
+		}
+		try {
+			if (process.waitFor(2, TimeUnit.SECONDS))
+				why = "gdb exited with status " + process.exitValue();
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		String err = stderr();
+		sink.closed(err.isBlank() ? why : why + "; its last error output: " + err.strip());
+	}
+
+	/** Keeps the last 4 KiB of gdb's stderr. */
+	private void drainStderr(InputStream err) {
+		byte[] buf = new byte[1024];
+		try (err) {
+			for (int n; (n = err.read(buf)) > 0;) {
+				synchronized (stderrTail) {
+					stderrTail.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+					if (stderrTail.length() > 4096)
+						stderrTail.delete(0, stderrTail.length() - 4096);
+				}
+			}
+		} catch (IOException e) {
+			// the process is gone; what we have is what there is
+		}
+	}
+
+	/** @return the tail of gdb's stderr. */
+	String stderr() {
+		synchronized (stderrTail) {
+			return stderrTail.toString();
+		}
+	}
+
+	/**
+	 * Writes one command line.
+	 *
+	 * @throws GdbException if gdb's stdin is closed (gdb died)
+	 */
+	synchronized void send(String line) {
+		try {
+			stdin.write(line);
+			stdin.write('\n');
+			stdin.flush();
+		} catch (IOException e) {
+			throw new GdbException("gdb is not running (writing to it failed: " + e.getMessage() + ")", e);
+		}
+	}
+
+	/** @return whether gdb is still running. */
+	boolean alive() {
+		return process.isAlive();
+	}
+
+	/** @return gdb's process id. */
+	long pid() {
+		return process.pid();
+	}
+
+	/** Ends gdb: closes its stdin (gdb exits on EOF), then kills it if it lingers. Idempotent. */
+	void close() {
+		try {
+			OutputStream out = process.getOutputStream();
+			out.close();
+		} catch (IOException e) {
+			// already closed
+		}
+		try {
+			if (!process.waitFor(1, TimeUnit.SECONDS)) {
+				process.destroy();
+				if (!process.waitFor(1, TimeUnit.SECONDS))
+					process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+			}
+		} catch (InterruptedException e) {
+			process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+		try {
+			Runtime.getRuntime().removeShutdownHook(shutdownHook);
+		} catch (IllegalStateException e) {
+			// the JVM is already shutting down; the hook runs anyway
+		}
+	}
+}
