@@ -3,11 +3,16 @@ package toro.studio.ui;
 import org.eclipse.ui.IFolderLayout;
 import org.eclipse.ui.IPageLayout;
 import org.eclipse.ui.IPerspectiveFactory;
+import org.eclipse.debug.ui.IDebugUIConstants;
 import org.eclipse.ui.console.IConsoleConstants;
+
+import toro.studio.ui.views.CoresView;
+import toro.studio.ui.views.IdleView;
+import toro.studio.ui.wizards.NewKernelProjectWizard;
 
 /**
  * The Toro perspective, laid out for kernel work: projects on the left, the
- * editor in the middle, the per-core views on the right, and the console and
+ * editor in the middle, the Cores and Idle views on the right, and the console and
  * problems of builds and runs below.
  */
 public final class ToroPerspective implements IPerspectiveFactory {
@@ -26,13 +31,23 @@ public final class ToroPerspective implements IPerspectiveFactory {
 		bottom.addView(IPageLayout.ID_PROBLEM_VIEW);
 		bottom.addPlaceholder(IPageLayout.ID_PROGRESS_VIEW);
 
-		IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.68f, editors);
+		IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.62f, editors);
+		right.addView(CoresView.ID);
 		right.addView(IPageLayout.ID_OUTLINE);
+		right.addPlaceholder(IDebugUIConstants.ID_DEBUG_VIEW);
+
+		IFolderLayout rightBottom = layout.createFolder("rightBottom", IPageLayout.BOTTOM, 0.5f, "right");
+		rightBottom.addView(IdleView.ID);
 
 		layout.addShowViewShortcut(IPageLayout.ID_PROJECT_EXPLORER);
 		layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);
 		layout.addShowViewShortcut(IPageLayout.ID_PROBLEM_VIEW);
 		layout.addShowViewShortcut(IPageLayout.ID_OUTLINE);
+		layout.addShowViewShortcut(CoresView.ID);
+		layout.addShowViewShortcut(IdleView.ID);
+		layout.addShowViewShortcut(IDebugUIConstants.ID_DEBUG_VIEW);
+		layout.addActionSet(IDebugUIConstants.LAUNCH_ACTION_SET);
+		layout.addNewWizardShortcut(NewKernelProjectWizard.ID);
 		layout.addPerspectiveShortcut(ID);
 	}
 }

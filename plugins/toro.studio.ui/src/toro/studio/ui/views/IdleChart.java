@@ -1,0 +1,103 @@
+package toro.studio.ui.views;
+
+import java.util.List;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Rectangle;
+
+import toro.studio.launch.IdleHistory.Point;
+
+/**
+ * Draws the Idle view's line chart with plain SWT: each core's idle % over
+ * time (one colour per core), and the host CPU % of the QEMU process as a
+ * dashed black line, on a 0-100 % scale (host CPU above 100 % is clipped and
+ * its true value is in the view's figures). Used for the screen and for PNG
+ * export alike.
+ */
+final class IdleChart {
+	private static final int[][] PALETTE = { { 31, 119, 180 }, { 255, 127, 14 }, { 44, 160, 44 }, { 214, 39, 40 },
+			{ 148, 103, 189 }, { 140, 86, 75 }, { 227, 119, 194 }, { 23, 190, 207 } };
+	private static final int LEFT = 40, TOP = 8, RIGHT = 110, BOTTOM = 20;
+	/** Horizontal pixels per point. */
+	static final int STEP = 2;
+
+	private IdleChart() {
+	}
+
+	/** The number of points that fit a chart {@code width} pixels wide. */
+	static int capacity(int width) {
+		return Math.max(2, (width - LEFT - RIGHT) / STEP + 1);
+	}
+
+	/** Paints {@code points} (oldest first) into {@code area}. */
+	static void paint(GC gc, Rectangle area, List<Point> points) {
+		gc.setBackground(gc.getDevice().getSystemColor(SWT.COLOR_WHITE));
+		gc.fillRectangle(area);
+		int x0 = area.x + LEFT, y0 = area.y + TOP;
+		int w = Math.max(1, area.width - LEFT - RIGHT), h = Math.max(1, area.height - TOP - BOTTOM);
+		gc.setForeground(gc.getDevice().getSystemColor(SWT.COLOR_GRAY));
+		gc.setLineStyle(SWT.LINE_SOLID);
+		for (int pct = 0; pct <= 100; pct += 25) {
+			int y = y0 + h - pct * h / 100;
+			gc.drawLine(x0, y, x0 + w, y);
+			gc.drawString(pct + "%", area.x + 4, y - 7, true);
+		}
+		gc.drawString("idle % per core; host CPU of QEMU (dashed)", x0, y0 + h + 3, true);
+		int cores = points.stream().mapToInt(p -> p.idle().length).max().orElse(0);
+		gc.setLineWidth(2);
+		for (int c = 0; c < cores; c++) {
+			Color color = color(c);
+			gc.setForeground(color);
+			int core = c;
+			polyline(gc, points, x0, y0, w, h, p -> core < p.idle().length ? p.idle()[core] : Double.NaN);
+			legend(gc, area.x + area.width - RIGHT + 8, y0 + c * 16, color, "cpu " + c, SWT.LINE_SOLID);
+		}
+		Color black = gc.getDevice().getSystemColor(SWT.COLOR_BLACK);
+		gc.setForeground(black);
+		gc.setLineStyle(SWT.LINE_DASH);
+		polyline(gc, points, x0, y0, w, h, Point::hostCpu);
+		legend(gc, area.x + area.width - RIGHT + 8, y0 + cores * 16, black, "host CPU", SWT.LINE_DASH);
+		gc.setLineStyle(SWT.LINE_SOLID);
+		gc.setLineWidth(1);
+	}
+
+	private static void polyline(GC gc, List<Point> points, int x0, int y0, int w, int h,
+			java.util.function.ToDoubleFunction<Point> value) {
+		int first = Math.max(0, points.size() - capacity(w + LEFT + RIGHT));
+		int[] xy = new int[(points.size() - first) * 2];
+		int n = 0;
+		for (int i = first; i < points.size(); i++) {
+			double v = value.applyAsDouble(points.get(i));
+			if (Double.isNaN(v)) {
+				n = flush(gc, xy, n);
+				continue;
+			}
+			xy[n++] = x0 + (i - first) * STEP;
+			xy[n++] = y0 + h - (int) Math.round(Math.max(0, Math.min(100, v)) * h / 100);
+		}
+		flush(gc, xy, n);
+	}
+
+	/** Draws the pending run of coordinates and returns 0, the new run's length. */
+	private static int flush(GC gc, int[] xy, int n) {
+		if (n >= 4)
+			gc.drawPolyline(java.util.Arrays.copyOf(xy, n));
+		return 0;
+	}
+
+	private static void legend(GC gc, int x, int y, Color color, String label, int style) {
+		gc.setForeground(color);
+		gc.setLineStyle(style);
+		gc.drawLine(x, y + 7, x + 20, y + 7);
+		gc.setLineStyle(SWT.LINE_SOLID);
+		gc.setForeground(gc.getDevice().getSystemColor(SWT.COLOR_BLACK));
+		gc.drawString(label, x + 24, y, true);
+	}
+
+	private static Color color(int core) {
+		int[] rgb = PALETTE[core % PALETTE.length];
+		return new Color(rgb[0], rgb[1], rgb[2]);
+	}
+}

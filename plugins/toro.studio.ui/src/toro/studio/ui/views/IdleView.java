@@ -1,0 +1,147 @@
+package toro.studio.ui.views;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IToolBarManager;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Canvas;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.FileDialog;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.ui.part.ViewPart;
+
+import toro.studio.launch.CoreModelSource;
+import toro.studio.launch.IdleHistory;
+import toro.studio.launch.IdleHistory.Point;
+
+/**
+ * The Idle view: each core's idle % over time as a live line chart, with the
+ * host CPU of the QEMU process beside it (the figure top shows) and the
+ * halts/s and wake-ups/s of all cores; the history exports to CSV and PNG.
+ */
+public final class IdleView extends ViewPart {
+	/** The view's id. */
+	public static final String ID = "toro.studio.ui.views.idle";
+
+	private Label figures;
+	private Canvas canvas;
+	private SourceTracker tracker;
+	private IdleHistory history;
+	private List<Point> points = List.of();
+
+	@Override
+	public void createPartControl(Composite parent) {
+		parent.setLayout(new GridLayout(1, false));
+		figures = new Label(parent, SWT.NONE);
+		figures.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+		figures.setText("No Toro launch yet: run a kernel (Run As > Toro Kernel).");
+		canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED | SWT.NO_BACKGROUND);
+		canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+		canvas.addPaintListener(e -> IdleChart.paint(e.gc, canvas.getClientArea(), points));
+		IToolBarManager bar = getViewSite().getActionBars().getToolBarManager();
+		bar.add(new Action("Export CSV...") {
+			@Override
+			public void run() {
+				export("*.csv", IdleView.this::exportCsv);
+			}
+		});
+		bar.add(new Action("Export PNG...") {
+			@Override
+			public void run() {
+				export("*.png", IdleView.this::exportPng);
+			}
+		});
+		tracker = new SourceTracker(this, canvas, this::show);
+	}
+
+	/** Shows the source's latest figures and redraws the chart (UI thread). */
+	private void show(CoreModelSource source) {
+		history = source.history();
+		points = history.last(IdleChart.capacity(canvas.getClientArea().width));
+		if (!points.isEmpty()) {
+			Point p = points.get(points.size() - 1);
+			double idle = 0;
+			for (double v : p.idle())
+				idle += v;
+			figures.setText(String.format(Locale.ROOT, "host CPU (qemu): %s   mean idle: %.1f %%   halts/s: %.0f   wake-ups/s: %.0f",
+					Double.isNaN(p.hostCpu()) ? "-" : String.format(Locale.ROOT, "%.1f %%", p.hostCpu()),
+					p.idle().length == 0 ? 0 : idle / p.idle().length, p.halts(), p.wakeups()));
+		}
+		canvas.redraw();
+	}
+
+	/** The number of samples in the history on show (0 if none). */
+	public long samples() {
+		return history == null ? 0 : history.count();
+	}
+
+	/** Writes the whole history on show to {@code file} as CSV. */
+	public void exportCsv(Path file) throws IOException {
+		Files.writeString(file, history == null ? "" : history.toCsv(), StandardCharsets.UTF_8);
+	}
+
+	/** Writes the chart, as shown, to {@code file} as PNG. UI thread only. */
+	public void exportPng(Path file) throws IOException {
+		Rectangle area = canvas.getClientArea();
+		Image image = new Image(canvas.getDisplay(), Math.max(area.width, 100), Math.max(area.height, 60));
+		GC gc = new GC(image);
+		try {
+			IdleChart.paint(gc, image.getBounds(), points);
+		} finally {
+			gc.dispose();
+		}
+		try {
+			ImageData data = image.getImageData();
+			ImageLoader loader = new ImageLoader();
+			loader.data = new ImageData[] { data };
+			loader.save(file.toString(), SWT.IMAGE_PNG);
+		} finally {
+			image.dispose();
+		}
+	}
+
+	/** What an export writes. */
+	private interface Exporter {
+		void write(Path file) throws IOException;
+	}
+
+	private void export(String extension, Exporter exporter) {
+		FileDialog dialog = new FileDialog(canvas.getShell(), SWT.SAVE);
+		dialog.setFilterExtensions(new String[] { extension });
+		dialog.setOverwrite(true);
+		String name = dialog.open();
+		if (name == null)
+			return;
+		try {
+			exporter.write(Path.of(name));
+		} catch (IOException | RuntimeException e) {
+			MessageDialog.openError(canvas.getShell(), "Export failed", "Could not write " + name + ": " + e.getMessage());
+		}
+	}
+
+	@Override
+	public void setFocus() {
+		canvas.setFocus();
+	}
+
+	@Override
+	public void dispose() {
+		if (tracker != null)
+			tracker.dispose();
+		super.dispose();
+	}
+}
