@@ -1,4 +1,6 @@
 /**
- * Presentation of the Toro debug model: labels, adapters, launch tabs of the debugger.
+ * Presentation of the Toro debug model: {@code presentation} (labels, editors), {@code launch} (the Debugger
+ * tab), {@code breakpoints} (toggling in the C and NASM editors, hardware switch), {@code console} (the gdb
+ * console), {@code disassembly} (the Disassembly view).
  */
 package toro.studio.debug.ui;

@@ -1,0 +1,219 @@
+package toro.studio.debug.model;
+
+import java.util.List;
+
+import org.eclipse.debug.core.DebugEvent;
+import org.eclipse.debug.core.DebugException;
+import org.eclipse.debug.core.model.IBreakpoint;
+import org.eclipse.debug.core.model.IStackFrame;
+import org.eclipse.debug.core.model.IThread;
+
+import toro.studio.gdbmi.Frame;
+import toro.studio.gdbmi.GdbThread;
+import toro.studio.gdbmi.StopEvent;
+
+/**
+ * One vCPU of the guest, which gdb reports as one thread ("Thread 1.N", details "CPU#k [state]"). Its label
+ * names the core and the kernel thread that runs on it. The stub is all-stop, so a vCPU is suspended exactly
+ * when its target is; stepping one vCPU lets the others run until the step ends.
+ */
+public final class VcpuThread extends ToroDebugElement implements IThread {
+
+    private final int id;
+    private volatile int core = -1;
+    private volatile String details = "";
+    private volatile IStackFrame[] frames;
+    private volatile IBreakpoint[] hit = new IBreakpoint[0];
+
+    /** Creates the thread of gdb thread id in target. */
+    VcpuThread(ToroDebugTarget target, int id) {
+        super(target);
+        this.id = id;
+    }
+
+    /** Returns gdb's thread id. */
+    public int gdbId() {
+        return id;
+    }
+
+    /** Returns the vCPU index (k of "CPU#k"), or -1 if gdb did not name it. */
+    public int core() {
+        return core;
+    }
+
+    /** Takes the core and details from gdb's latest -thread-info entry of this thread. */
+    void update(GdbThread g) {
+        core = g.core();
+        details = g.details() == null ? "" : g.details();
+    }
+
+    /** Forgets the stack and breakpoints of the previous stop and fires a resume event with detail. */
+    void resumed(int detail) {
+        frames = null;
+        hit = new IBreakpoint[0];
+        fireResumeEvent(detail);
+    }
+
+    /**
+     * Records a stop of the target: cause is gdb's stop event when this thread is the one that stopped
+     * (its breakpoint number gives the breakpoint hit), null for the other vCPUs. Fires a suspend event.
+     */
+    void suspended(int detail, StopEvent cause) {
+        frames = null;
+        hit = new IBreakpoint[0];
+        if (cause != null && cause.fields() != null) {
+            IBreakpoint b = target().breakpointSync().byGdbNumber(cause.fields().get("bkptno"));
+            if (b != null) {
+                hit = new IBreakpoint[] { b };
+            }
+        }
+        fireSuspendEvent(detail);
+    }
+
+    // --- IThread --------------------------------------------------------------------------------------------
+
+    @Override
+    public IStackFrame[] getStackFrames() throws DebugException {
+        if (!isSuspended()) {
+            return new IStackFrame[0];
+        }
+        IStackFrame[] f = frames;
+        if (f == null) {
+            List<Frame> stack = read("the stack of vCPU " + core, () -> gdb().stack(id));
+            f = new IStackFrame[stack.size()];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = new GdbStackFrame(this, stack.get(i));
+            }
+            frames = f;
+        }
+        return f;
+    }
+
+    @Override
+    public boolean hasStackFrames() throws DebugException {
+        return isSuspended();
+    }
+
+    @Override
+    public int getPriority() {
+        return 0;
+    }
+
+    @Override
+    public IStackFrame getTopStackFrame() throws DebugException {
+        IStackFrame[] f = getStackFrames();
+        return f.length == 0 ? null : f[0];
+    }
+
+    /**
+     * Returns "vCPU k [state]" followed by the kernel thread the vCPU runs at this stop, read from the
+     * kernel's tables (e.g. "vCPU 1 [halted]: idle (tid 2)").
+     */
+    @Override
+    public String getName() {
+        StringBuilder b = new StringBuilder("vCPU ").append(core < 0 ? "?" : String.valueOf(core));
+        int bracket = details.indexOf('[');
+        if (bracket >= 0) {
+            b.append(' ').append(details.substring(bracket));
+        }
+        String running = target().snapshot().threadOnCore(core);
+        if (running != null) {
+            b.append(": ").append(running);
+        }
+        return b.toString();
+    }
+
+    @Override
+    public IBreakpoint[] getBreakpoints() {
+        return hit;
+    }
+
+    // --- ISuspendResume, ITerminate: the whole target ---------------------------------------------------------
+
+    @Override
+    public boolean canResume() {
+        return getDebugTarget().canResume();
+    }
+
+    @Override
+    public boolean canSuspend() {
+        return getDebugTarget().canSuspend();
+    }
+
+    @Override
+    public boolean isSuspended() {
+        return getDebugTarget().isSuspended();
+    }
+
+    @Override
+    public void resume() throws DebugException {
+        getDebugTarget().resume();
+    }
+
+    @Override
+    public void suspend() throws DebugException {
+        getDebugTarget().suspend();
+    }
+
+    @Override
+    public boolean canTerminate() {
+        return getDebugTarget().canTerminate();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return getDebugTarget().isTerminated();
+    }
+
+    @Override
+    public void terminate() throws DebugException {
+        getDebugTarget().terminate();
+    }
+
+    // --- IStep, plus instruction steps --------------------------------------------------------------------------
+
+    @Override
+    public boolean canStepInto() {
+        return isSuspended();
+    }
+
+    @Override
+    public boolean canStepOver() {
+        return isSuspended();
+    }
+
+    @Override
+    public boolean canStepReturn() {
+        return isSuspended();
+    }
+
+    @Override
+    public boolean isStepping() {
+        return false;
+    }
+
+    @Override
+    public void stepInto() throws DebugException {
+        target().execute(id, DebugEvent.STEP_INTO, "step into", gdb()::step);
+    }
+
+    @Override
+    public void stepOver() throws DebugException {
+        target().execute(id, DebugEvent.STEP_OVER, "step over", gdb()::next);
+    }
+
+    @Override
+    public void stepReturn() throws DebugException {
+        target().execute(id, DebugEvent.STEP_RETURN, "step return", gdb()::finish);
+    }
+
+    /** Executes exactly one machine instruction on this vCPU, entering calls (gdb's -exec-step-instruction). */
+    public void stepInstruction() throws DebugException {
+        target().execute(id, DebugEvent.STEP_INTO, "step one instruction", gdb()::stepInstruction);
+    }
+
+    /** Executes one machine instruction on this vCPU, running calls to their end (-exec-next-instruction). */
+    public void nextInstruction() throws DebugException {
+        target().execute(id, DebugEvent.STEP_OVER, "step over one instruction", gdb()::nextInstruction);
+    }
+}
