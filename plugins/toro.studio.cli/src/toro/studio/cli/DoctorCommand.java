@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import toro.studio.qemu.Accel;
+
 /**
  * {@code toro doctor}: checks every tool the project needs, prints its version
  * or the exact command that installs it, and says whether KVM is usable.
@@ -67,7 +69,7 @@ final class DoctorCommand implements Command {
 				term.out.printf("  %-20s ok       %s  %s%n", t.command(), version(path, t.versionArgs()), path);
 			}
 		}
-		term.out.println("  " + kvmStatus());
+		term.out.println("  " + Accel.kvmStatus());
 		if (missing.isEmpty()) {
 			term.out.println("All tools are present.");
 			return 0;
@@ -116,16 +118,6 @@ final class DoctorCommand implements Command {
 			Thread.currentThread().interrupt();
 			return "(interrupted)";
 		}
-	}
-
-	/** @return one line saying whether /dev/kvm is usable, and if not why. */
-	static String kvmStatus() {
-		Path kvm = Path.of("/dev/kvm");
-		if (!Files.exists(kvm))
-			return "KVM: not available (no /dev/kvm); QEMU will use TCG";
-		if (!Files.isReadable(kvm) || !Files.isWritable(kvm))
-			return "KVM: /dev/kvm exists but this user cannot open it (add the user to group kvm); QEMU will use TCG";
-		return "KVM: usable";
 	}
 
 	private static boolean isRoot() {
