@@ -61,6 +61,7 @@ static void parse_start_info(uint64_t si)
  * publishes its TSC here, and each AP copies it into its own TSC (MSR 0x10),
  * so TSC values are comparable across cores (error: one loop iteration). */
 static volatile uint64_t tsc_beacon;
+extern uint64_t boot_entry_tsc;
 
 static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t target)
 {
@@ -188,7 +189,11 @@ void kmain(uint64_t start_info)
     uint64_t end = rdtsc() + tsc_from_us(1000000);
     while (__atomic_load_n(&sched_cpus_running, __ATOMIC_ACQUIRE) < toro_ncpus && rdtsc() < end) cpu_pause();
     telemetry_init();
+    uint64_t ready_tsc = rdtsc();
     kprintf("toro: ready cpus=%u\n", toro_ncpus);
+    /* TCG starts the TSC at 0 at CPU reset: these are times since QEMU reset the CPU */
+    kprintf("toro: note boot: kernel entry at %lu us, ready at %lu us (TSC since reset)\n",
+            tsc_to_us(boot_entry_tsc), tsc_to_us(ready_tsc));
     if (app_main) thread_create_on(0, app_thread, 0, "app_main");
     static char fault_buf[16];
     if (cmdline_get("fault", fault_buf, sizeof fault_buf))

@@ -19,6 +19,7 @@ global gdt64
 global gdt64_ptr
 global cpu_boot_stacks
 global ap_started
+global boot_entry_tsc
 global tramp_start
 global tramp_end
 
@@ -38,6 +39,9 @@ pvh_start:
     cli
     cld
     mov esi, ebx                    ; hvm_start_info *
+    rdtsc                           ; boot-time figure: TSC at entry
+    mov [boot_entry_tsc], eax
+    mov [boot_entry_tsc + 4], edx
 
     ; zero .bss (page tables and stacks live there)
     mov edi, __bss_start
@@ -193,6 +197,9 @@ gdt64_ptr:
 align 4
 ap_started:
     dd 0
+align 8
+boot_entry_tsc:
+    dq 0
 
 section .bss
 align 4096
