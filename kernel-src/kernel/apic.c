@@ -188,6 +188,42 @@ static uint64_t pit_calibrate(uint64_t *lapic_out)
     return khz;
 }
 
+/* PIT channel 0 (for machines without the port 0x61 gate, e.g. microvm):
+ * mode 2 from 0xFFFF, read through the latch command; its IRQ 0 stays masked
+ * at the 8259/IOAPIC, and the channel is stopped again afterwards. */
+static uint32_t pit0_read(void)
+{
+    outb(0x43, 0x00);                        /* latch channel 0 */
+    uint32_t lo = inb(0x40), hi = inb(0x40);
+    return (hi << 8) | lo;
+}
+
+static uint64_t pit0_calibrate(uint64_t *lapic_out)
+{
+    outb(0x43, 0x34);                        /* ch0, lo/hi, mode 2 */
+    outb(0x40, 0xFF);
+    outb(0x40, 0xFF);
+    uint32_t a = pit0_read();
+    if (a == 0xFFFF && pit0_read() == 0xFFFF && pit0_read() == 0xFFFF) { outb(0x43, 0x30); return 0; }
+    lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
+    lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
+    struct stamp p0 = take(pit0_read), l0 = take(lapic_cur_read);
+    uint32_t spins = 0;
+    for (;;) {
+        uint32_t v = pit0_read();
+        if (v < p0.val && p0.val - v >= 11932) break;
+        if (v > p0.val + 16 || ++spins > 2000000) { outb(0x43, 0x30); lw(LAPIC_TMR_INIT, 0); return 0; }
+    }
+    struct stamp p1 = take(pit0_read), l1 = take(lapic_cur_read);
+    lw(LAPIC_TMR_INIT, 0);
+    outb(0x43, 0x30);                        /* stop channel 0 again */
+    if (p1.val >= p0.val) return 0;
+    uint64_t khz = (p1.tsc - p0.tsc) * 1193182ull / (p0.val - p1.val) / 1000ull;
+    uint64_t dlt = l1.tsc - l0.tsc;
+    if (dlt) *lapic_out = (uint64_t)(l0.val - l1.val) * khz / dlt;
+    return khz;
+}
+
 /* LAPIC timer against the known TSC over about 5 ms (bracketed stamps). */
 static uint64_t lapic_calibrate(void)
 {
@@ -206,6 +242,12 @@ void timer_calibrate(void)
     /* 1: PIT channel 2 (pc, q35) */
     tsc_khz = pit_calibrate(&lapic_khz);
     if (tsc_khz) tsc_source = "pit";
+    if (tsc_khz < 50000 || tsc_khz > 20000000) {
+        /* 1b: PIT channel 0 where the channel 2 gate is missing (microvm) */
+        lapic_khz = 0;
+        tsc_khz = pit0_calibrate(&lapic_khz);
+        if (tsc_khz) tsc_source = "pit0";
+    }
     if (tsc_khz < 50000 || tsc_khz > 20000000) {
         tsc_khz = 0;
         lapic_khz = 0;
