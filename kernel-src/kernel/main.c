@@ -194,10 +194,13 @@ void kmain(uint64_t start_info)
     /* TCG starts the TSC at 0 at CPU reset: these are times since QEMU reset the CPU */
     kprintf("toro: note boot: kernel entry at %lu us, ready at %lu us (TSC since reset)\n",
             tsc_to_us(boot_entry_tsc), tsc_to_us(ready_tsc));
-    if (app_main) thread_create_on(0, app_thread, 0, "app_main");
+    if (app_main) {
+        thread_t *a = thread_create_on(0, app_thread, 0, "app_main");
+        if (a) thread_detach(a);
+    }
     static char fault_buf[16];
     if (cmdline_get("fault", fault_buf, sizeof fault_buf))
-        thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault");
+        thread_detach(thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault"));
     sched_idle_loop();
 }
 
