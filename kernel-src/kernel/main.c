@@ -89,8 +89,13 @@ void smp_start_aps(void)
     uint32_t n = platform.ncpus;
     if (n <= 1) return;
     memcpy((void *)TRAMPOLINE_PAGE, tramp_start, (size_t)(tramp_end - tramp_start));
+    /* INIT-to-SIPI delay: 10 ms on hardware; under a hypervisor (CPUID.1:ECX
+     * bit 31) INIT is taken at once, so 200 us are enough (as Linux does). */
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    uint64_t need = (r[2] >> 31) & 1 ? 200 : 10000;
     uint64_t since = tsc_to_us(rdtsc() - init_sent_tsc);
-    if (since < 10000) wait_publishing(10000 - since, 0, 0);
+    if (since < need) wait_publishing(need - since, 0, 0);
     for (uint32_t i = 1; i < n; i++) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
     wait_publishing(200, 0, 0);
     if (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1) {
