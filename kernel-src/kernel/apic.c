@@ -291,3 +291,10 @@ void timer_calibrate(void)
     if (!lapic_khz) lapic_khz = 62500;
     kprintf("toro: tsc %lu kHz (%s), lapic timer %lu kHz\n", tsc_khz, tsc_source, lapic_khz);
 }
+
+TORO_SYM(lapic_init);
+TORO_SYM(lapic_timer_arm);
+TORO_SYM(lapic_send_ipi);
+TORO_SYM(timer_calibrate);
+TORO_SYM(ioapic_init);
+TORO_SYM(delay_us);

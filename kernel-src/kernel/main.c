@@ -210,6 +210,8 @@ void kmain(uint64_t start_info)
 }
 
 TORO_SYM(kmain);
+TORO_SYM(parse_start_info);
+TORO_SYM(smp_send_init);
 TORO_SYM(ap_main);
 TORO_SYM(app_thread);
 TORO_SYM(fault_thread);

@@ -3,6 +3,7 @@
 #include <toro/test.h>
 
 uint64_t toro_abi_call(void *fn, uint64_t a0, uint64_t a1);
+void kmain(uint64_t start_info);
 void toro_abi_nop(void);
 
 static uint32_t other_cpu(void) { return toro_ncpus > 1 ? 1 : 0; }
@@ -357,6 +358,19 @@ TORO_TEST(abi, 80)
     CHECK(r == 0, "ctx_switch: mask %lx", r);
     r = toro_abi_call((void *)toro_abi_call, (uint64_t)toro_abi_nop, 0);
     CHECK(r == 0, "toro_abi_call itself: mask %lx", r);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- symbols */
+TORO_TEST(symbols, 85)
+{
+    uintptr_t off = 0;
+    const char *n = sym_lookup((uintptr_t)thread_yield + 3, &off);
+    CHECK(n && !strncmp(n, "thread_yield", 13) && off == 3, "thread_yield+3 -> %s+%lu", n ? n : "?", (unsigned long)off);
+    n = sym_lookup((uintptr_t)ctx_switch, &off);
+    CHECK(n && !strncmp(n, "ctx_switch", 11) && off == 0, "ctx_switch -> %s+%lu", n ? n : "?", (unsigned long)off);
+    n = sym_lookup((uintptr_t)kmain, &off);
+    CHECK(n && !strncmp(n, "kmain", 6), "kmain -> %s", n ? n : "?");
     return TEST_PASS;
 }
 
