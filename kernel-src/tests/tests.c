@@ -82,6 +82,23 @@ TORO_TEST(join_exit, 25)
     return TEST_PASS;
 }
 
+static volatile int detached_ran;
+static void detached_fn(void *arg) { (void)arg; detached_ran = 1; }
+
+TORO_TEST(detach, 27)
+{
+    uint32_t live = thread_count_live();
+    detached_ran = 0;
+    thread_t *t = thread_create_on(other_cpu(), detached_fn, 0, "detached");
+    CHECK(t, "create failed");
+    thread_detach(t);
+    for (int i = 0; i < 500 && (!detached_ran || thread_count_live() != live); i++) thread_sleep_ms(1);
+    CHECK(detached_ran, "detached thread never ran");
+    CHECK(thread_count_live() == live, "slot of the detached thread not freed (%u live, expected %u)",
+          thread_count_live(), live);
+    return TEST_PASS;
+}
+
 /* ---------------------------------------------------------------- sleep */
 static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
 
@@ -358,6 +375,18 @@ TORO_TEST(abi, 80)
     CHECK(r == 0, "ctx_switch: mask %lx", r);
     r = toro_abi_call((void *)toro_abi_call, (uint64_t)toro_abi_nop, 0);
     CHECK(r == 0, "toro_abi_call itself: mask %lx", r);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- telemetry */
+TORO_TEST(telemetry_crc, 83)
+{
+    /* the check value of CRC-32/ISO-HDLC (zlib crc32) */
+    uint32_t c = telemetry_crc32((const uint8_t *)"123456789", 9);
+    CHECK(c == 0xCBF43926u, "crc32(\"123456789\") = %08x, expected cbf43926", c);
+    CHECK(toro_ncpus >= 1 && toro_cpu_stats[0].cpu == 0, "toro_cpu_stats[0] not set up");
+    for (uint32_t i = 0; i < toro_ncpus; i++)
+        CHECK(toro_cpu_stats[i].state != CPU_OFFLINE, "cpu %u reported offline", i);
     return TEST_PASS;
 }
 
