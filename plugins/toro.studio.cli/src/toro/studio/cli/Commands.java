@@ -12,6 +12,7 @@ final class Commands {
 		return List.of(
 				new BuildCommand(),
 				new AbiCheckCommand(),
+				new BenchCommand(),
 				new DoctorCommand(),
 				new StudioCommand());
 	}
