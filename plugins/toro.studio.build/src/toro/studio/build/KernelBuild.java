@@ -78,6 +78,26 @@ public final class KernelBuild {
 		}
 	}
 
+	/**
+	 * @return the commands a full build of the request's profile and target runs,
+	 *         in an order where each step's inputs come first
+	 * @throws BuildException as {@link #build} does for a bad descriptor or request
+	 */
+	public static List<BuildStep> plan(BuildRequest r) throws BuildException {
+		BuildConfig c = BuildDescriptor.load(r.tree()).config(r.profile(), r.target(), r.tools());
+		Graph g = Plan.of(c);
+		List<BuildStep> steps = new ArrayList<>();
+		for (Edge e : g.edges()) {
+			List<String> inputs = new ArrayList<>();
+			for (Node n : e.inputs())
+				inputs.add(n.name());
+			steps.add(new BuildStep(e.output().name(), inputs, e.argv(), g.node(e.tmpOutput()).name(),
+					e.depfile() == null ? null : g.node(e.depfile()).name(),
+					e.tmpDepfile() == null ? null : g.node(e.tmpDepfile()).name()));
+		}
+		return steps;
+	}
+
 	private BuildResult run(int jobs, boolean explain, BooleanSupplier cancelled, long t0)
 			throws IOException, InterruptedException {
 		Path logFile = config.buildDir().resolve(LOG);
