@@ -24,7 +24,7 @@ final class BenchIdleChart {
 	static void write(List<BenchIdleCommand.Row> rows, int seconds, Path png) throws IOException {
 		System.setProperty("java.awt.headless", "true");
 		int groups = rows.size() / 2;
-		int w = Math.max(480, 120 + groups * 110), h = 420;
+		int w = Math.max(640, 120 + groups * 110), h = 420;
 		int left = 70, right = w - 20, top = 60, bottom = h - 70;
 		double max = 10;
 		for (BenchIdleCommand.Row r : rows)
@@ -38,7 +38,7 @@ final class BenchIdleChart {
 		g.fillRect(0, 0, w, h);
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-		g.drawString("Host CPU of QEMU with the Toro kernel idle (" + seconds + " s per run)", left, 24);
+		g.drawString("Host CPU of QEMU, Toro kernel idle, " + seconds + " s per run", left, 24);
 		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
 		g.drawString("% of one host core; lower is better", left, 42);
 		for (int k = 0; k <= 5; k++) {
