@@ -11,6 +11,7 @@ final class Commands {
 	static List<Command> all() {
 		return List.of(
 				new BuildCommand(),
+				new DebugCommand(),
 				new DoctorCommand(),
 				new StudioCommand(),
 				new RunCommand(),
