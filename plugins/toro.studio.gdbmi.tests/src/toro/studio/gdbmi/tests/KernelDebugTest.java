@@ -299,7 +299,7 @@ class KernelDebugTest {
 			});
 			t.gdb.cont();
 			Thread.sleep(300);
-			t.qemu.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+			t.qemu.kill();
 			String why = exited.get(20, TimeUnit.SECONDS);
 			assertTrue(why.contains("QEMU"), why);
 			assertEquals(RunState.DISCONNECTED, t.gdb.state());
@@ -315,7 +315,7 @@ class KernelDebugTest {
 	@Test
 	void qemuKilledWhileStoppedIsSeenAtTheNextCommand() throws Exception {
 		try (Target t = Target.boot("debug", 2)) {
-			t.qemu.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+			t.qemu.kill();
 			assertThrows(GdbException.class, () -> t.gdb.threads().forEach(th -> t.gdb.stack(th.id())));
 			assertEquals(RunState.DISCONNECTED, t.gdb.state());
 		}
