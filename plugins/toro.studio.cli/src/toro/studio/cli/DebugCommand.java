@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import toro.studio.gdbmi.BreakpointSpec;
 import toro.studio.gdbmi.GdbException;
@@ -86,26 +88,44 @@ final class DebugCommand implements Command {
 		Duration wait = Duration.ofSeconds(o.integer("--wait", 60, 1, 1_000_000));
 		Path image = RunCommand.image(o, null, term);
 		QemuConfig c = RunCommand.config(o, image).withGdbStub(true);
+		boolean drive = script != null || !o.all("--break").isEmpty() || !o.all("--hbreak").isEmpty();
+		// gdb loads the image while QEMU starts: the two start-ups overlap.
+		CompletableFuture<GdbSession> gdb = drive
+				? CompletableFuture.supplyAsync(() -> GdbSession.start(Path.of(o.get("--gdb", "gdb")), image))
+				: null;
 		try (QemuProcess q = QemuProcess.start(c)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
 				RunCommand.copy(q.console(), term.err, "toro-console");
 				RunCommand.drainTelemetry(q);
-				boolean drive = script != null || !o.all("--break").isEmpty() || !o.all("--hbreak").isEmpty();
-				if (!drive)
+				if (gdb == null)
 					return attachHint(q, image, term);
-				return session(o, q, image, script, stops, wait, term);
+				return session(o, q, started(gdb), script, stops, wait, term);
 			} finally {
 				RunCommand.removeHook(hook);
 			}
+		} finally {
+			if (gdb != null)
+				gdb.thenAccept(GdbSession::close);
 		}
 	}
 
-	/** Connects gdb, then runs the script or the breakpoints. */
-	private static int session(Options o, QemuProcess q, Path image, Path script, int stops, Duration wait, Terminal term)
+	/** @return the started session, or the reason it did not start. */
+	private static GdbSession started(CompletableFuture<GdbSession> gdb) {
+		try {
+			return gdb.join();
+		} catch (CompletionException e) {
+			if (e.getCause() instanceof RuntimeException r)
+				throw r;
+			throw e;
+		}
+	}
+
+	/** Connects gdb to QEMU, then runs the script or the breakpoints; closes gdb. */
+	private static int session(Options o, QemuProcess q, GdbSession started, Path script, int stops, Duration wait, Terminal term)
 			throws Exception {
 		DebugPrinter print = new DebugPrinter(term.out, o.flag("--json"));
-		try (GdbSession gdb = GdbSession.start(Path.of(o.get("--gdb", "gdb")), image)) {
+		try (GdbSession gdb = started) {
 			gdb.addListener(new GdbListener() {
 				@Override
 				public void exited(String why) {
@@ -127,12 +147,10 @@ final class DebugCommand implements Command {
 					print.stop(null, e, gdb.stack(e.threadId()));
 				}
 				return 0;
-			} catch (MiError e) {
-				term.progress(e.gdbMessage());
-				return 1;
 			} catch (GdbException e) {
-				term.progress(e.getMessage());
-				return q.isAlive() && gdb.state() != RunState.EXITED ? 1 : SESSION_LOST;
+				term.progress(e instanceof MiError m ? m.gdbMessage() : e.getMessage());
+				RunState s = gdb.state();
+				return q.isAlive() && s != RunState.EXITED && s != RunState.DISCONNECTED ? 1 : SESSION_LOST;
 			}
 		}
 	}

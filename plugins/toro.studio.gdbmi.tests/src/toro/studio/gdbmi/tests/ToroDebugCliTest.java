@@ -1,16 +1,25 @@
 package toro.studio.gdbmi.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import toro.studio.gdbmi.BreakpointSpec;
+import toro.studio.gdbmi.GdbSession;
 
 /** {@code toro debug} through the real toro script: real build, QEMU, gdb. */
 class ToroDebugCliTest {
@@ -65,6 +74,41 @@ class ToroDebugCliTest {
 			assertTrue(out.get(7).contains("\"error\":") && out.get(7).contains("no_such_function"), out.get(7));
 		} finally {
 			Files.deleteIfExists(script);
+		}
+	}
+
+	/**
+	 * Without --break or --script, toro debug says where the stub is and waits; an
+	 * external debugger attaches there; stopping toro leaves no QEMU behind.
+	 */
+	@Test
+	void withoutBreakpointsItWaitsForAnExternalDebugger() throws Exception {
+		Process p = new ProcessBuilder("sh", TestKernel.root().resolve("toro").toString(), "debug", "--smp", "2")
+				.directory(TestKernel.root().toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		try {
+			BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+			String first = out.readLine();
+			Matcher m = Pattern.compile("gdb stub on 127\\.0\\.0\\.1:(\\d+)").matcher(first == null ? "" : first);
+			assertTrue(m.find(), "first line: " + first);
+			int port = Integer.parseInt(m.group(1));
+			assertTrue(out.readLine().contains("target remote 127.0.0.1:" + port));
+			try (GdbSession g = GdbSession.start(Path.of("gdb"), TestKernel.image("debug"))) {
+				g.connect("127.0.0.1", port, Duration.ofSeconds(20));
+				assertEquals(2, g.threads().size());
+				g.insertBreakpoint(BreakpointSpec.at("kmain"));
+				g.cont();
+				assertEquals("kmain", g.waitForStop(Duration.ofSeconds(60)).frame().func());
+			}
+			List<ProcessHandle> qemu = ProcessHandle.allProcesses()
+					.filter(h -> h.info().commandLine().orElse("").contains("tcp:127.0.0.1:" + port)).toList();
+			assertEquals(1, qemu.size(), "one QEMU serves the stub");
+			p.destroy(); // SIGTERM, as Ctrl-C would
+			assertTrue(p.waitFor(30, TimeUnit.SECONDS), "toro debug did not end on SIGTERM");
+			assertTrue(qemu.get(0).onExit().get(30, TimeUnit.SECONDS) != null);
+			assertFalse(qemu.get(0).isAlive(), "QEMU was left running");
+		} finally {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
 		}
 	}
 }
