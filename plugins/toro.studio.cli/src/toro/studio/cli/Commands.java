@@ -12,11 +12,12 @@ final class Commands {
 		return List.of(
 				new BuildCommand(),
 				new AbiCheckCommand(),
-				new BenchCommand(),
-				new DoctorCommand(),
-				new StudioCommand(),
 				new RunCommand(),
 				new TestCommand(),
-				new TopCommand());
+				new DebugCommand(),
+				new TopCommand(),
+				new BenchCommand(),
+				new DoctorCommand(),
+				new StudioCommand());
 	}
 }
