@@ -9,6 +9,7 @@ import org.eclipse.jface.viewers.TreeViewer;
 import org.eclipse.jface.viewers.TreeViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Tree;
 import org.eclipse.ui.part.ViewPart;
 
@@ -67,6 +68,11 @@ public final class CoresView extends ViewPart {
 	/** The cores on show (for tests and screenshots). */
 	public List<CoreView> cores() {
 		return rows.cores();
+	}
+
+	/** The view's top control (for screenshots). */
+	public Control control() {
+		return viewer.getControl();
 	}
 
 	@Override

@@ -20,6 +20,7 @@ import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.part.ViewPart;
@@ -131,6 +132,11 @@ public final class IdleView extends ViewPart {
 		} catch (IOException | RuntimeException e) {
 			MessageDialog.openError(canvas.getShell(), "Export failed", "Could not write " + name + ": " + e.getMessage());
 		}
+	}
+
+	/** The view's top control (for screenshots). */
+	public Control control() {
+		return canvas.getParent();
 	}
 
 	@Override

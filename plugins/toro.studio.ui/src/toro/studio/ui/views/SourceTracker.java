@@ -35,6 +35,7 @@ final class SourceTracker implements IDebugContextListener {
 	}
 
 	private final IDebugContextService contexts;
+	private final Display display;
 	private final Control control;
 	private final Refresh view;
 	private ILaunch selected;
@@ -44,11 +45,12 @@ final class SourceTracker implements IDebugContextListener {
 
 	SourceTracker(IViewPart part, Control control, Refresh view) {
 		this.control = control;
+		this.display = control.getDisplay();
 		this.view = view;
 		this.contexts = DebugUITools.getDebugContextManager().getContextService(part.getSite().getWorkbenchWindow());
 		contexts.addDebugContextListener(this);
 		selected = launchOf(contexts.getActiveContext());
-		control.getDisplay().timerExec(PERIOD_MS, tick);
+		display.timerExec(PERIOD_MS, tick);
 	}
 
 	/** The source on show, or null. */
@@ -59,7 +61,6 @@ final class SourceTracker implements IDebugContextListener {
 	/** Stops following; call from the view's dispose(). */
 	void dispose() {
 		contexts.removeDebugContextListener(this);
-		Display display = control.getDisplay();
 		if (!display.isDisposed())
 			display.timerExec(-1, tick);
 	}
@@ -82,7 +83,7 @@ final class SourceTracker implements IDebugContextListener {
 			shownVersion = source.version();
 			view.refresh(source);
 		}
-		control.getDisplay().timerExec(PERIOD_MS, tick);
+		display.timerExec(PERIOD_MS, tick);
 	}
 
 	private static ILaunch launchOf(ISelection selection) {
