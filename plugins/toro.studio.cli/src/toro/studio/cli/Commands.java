@@ -10,6 +10,7 @@ final class Commands {
 	/** @return a fresh instance of every command. */
 	static List<Command> all() {
 		return List.of(
+				new BuildCommand(),
 				new DoctorCommand(),
 				new StudioCommand());
 	}
