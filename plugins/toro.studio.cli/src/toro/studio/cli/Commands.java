@@ -12,6 +12,8 @@ final class Commands {
 		return List.of(
 				new BuildCommand(),
 				new DoctorCommand(),
-				new StudioCommand());
+				new StudioCommand(),
+				new RunCommand(),
+				new TestCommand());
 	}
 }

@@ -1,0 +1,85 @@
+package toro.studio.qemu;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything that decides one QEMU run, as typed values. {@link QemuArgv} turns it into argv.
+ *
+ * @param qemu        the emulator: an absolute path, or a bare name looked up on PATH
+ * @param kernel      the kernel ELF booted with {@code -kernel} (PVH entry)
+ * @param machine     the board
+ * @param cpus        vCPUs (-smp), at least 1
+ * @param memoryMiB   guest memory (-m), at least 16
+ * @param accel       the accelerator; AUTO picks KVM when usable
+ * @param append      the kernel command line ("" for none), e.g. "telemetry=10 idle=halt"
+ * @param extraArgs   appended verbatim after everything else
+ * @param gdbStub     start paused (-S) with a GDB stub on 127.0.0.1 at a free port
+ * @param whyDidItDie log interrupts and CPU resets ({@code -d int,cpu_reset -D FILE}) to explain a crash
+ */
+public record QemuConfig(Path qemu, Path kernel, Machine machine, int cpus, int memoryMiB, Accel accel, String append,
+		List<String> extraArgs, boolean gdbStub, boolean whyDidItDie) {
+
+	/** The emulator's name on PATH. */
+	public static final String QEMU = "qemu-system-x86_64";
+
+	/** Checks the values; the messages say which one is wrong. */
+	public QemuConfig {
+		Objects.requireNonNull(qemu, "qemu");
+		Objects.requireNonNull(kernel, "kernel");
+		Objects.requireNonNull(machine, "machine");
+		Objects.requireNonNull(accel, "accel");
+		if (cpus < 1 || cpus > 255)
+			throw new IllegalArgumentException("cpus must be from 1 to 255, not " + cpus);
+		if (memoryMiB < 16)
+			throw new IllegalArgumentException("memory must be at least 16 MiB, not " + memoryMiB);
+		append = append == null ? "" : append;
+		extraArgs = extraArgs == null ? List.of() : List.copyOf(extraArgs);
+	}
+
+	/** @return microvm, 1 vCPU, 128 MiB, accelerator auto, no command line, no stub. */
+	public static QemuConfig defaults(Path kernel) {
+		return new QemuConfig(Path.of(QEMU), kernel, Machine.MICROVM, 1, 128, Accel.AUTO, "", List.of(), false, false);
+	}
+
+	public QemuConfig withQemu(Path q) {
+		return new QemuConfig(q, kernel, machine, cpus, memoryMiB, accel, append, extraArgs, gdbStub, whyDidItDie);
+	}
+
+	public QemuConfig withKernel(Path k) {
+		return new QemuConfig(qemu, k, machine, cpus, memoryMiB, accel, append, extraArgs, gdbStub, whyDidItDie);
+	}
+
+	public QemuConfig withMachine(Machine m) {
+		return new QemuConfig(qemu, kernel, m, cpus, memoryMiB, accel, append, extraArgs, gdbStub, whyDidItDie);
+	}
+
+	public QemuConfig withCpus(int n) {
+		return new QemuConfig(qemu, kernel, machine, n, memoryMiB, accel, append, extraArgs, gdbStub, whyDidItDie);
+	}
+
+	public QemuConfig withMemoryMiB(int mib) {
+		return new QemuConfig(qemu, kernel, machine, cpus, mib, accel, append, extraArgs, gdbStub, whyDidItDie);
+	}
+
+	public QemuConfig withAccel(Accel a) {
+		return new QemuConfig(qemu, kernel, machine, cpus, memoryMiB, a, append, extraArgs, gdbStub, whyDidItDie);
+	}
+
+	public QemuConfig withAppend(String cmdline) {
+		return new QemuConfig(qemu, kernel, machine, cpus, memoryMiB, accel, cmdline, extraArgs, gdbStub, whyDidItDie);
+	}
+
+	public QemuConfig withExtraArgs(List<String> args) {
+		return new QemuConfig(qemu, kernel, machine, cpus, memoryMiB, accel, append, args, gdbStub, whyDidItDie);
+	}
+
+	public QemuConfig withGdbStub(boolean on) {
+		return new QemuConfig(qemu, kernel, machine, cpus, memoryMiB, accel, append, extraArgs, on, whyDidItDie);
+	}
+
+	public QemuConfig withWhyDidItDie(boolean on) {
+		return new QemuConfig(qemu, kernel, machine, cpus, memoryMiB, accel, append, extraArgs, gdbStub, on);
+	}
+}

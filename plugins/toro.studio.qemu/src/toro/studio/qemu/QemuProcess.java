@@ -1,0 +1,412 @@
+package toro.studio.qemu;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * One running QEMU with the Toro kernel in it. {@link #start} returns once COM1, COM2 and QMP are
+ * connected and the QMP handshake is done; the guest runs from then on (or waits for GDB when the
+ * stub is on). The caller must keep reading {@link #console()} and {@link #telemetry()} (or close
+ * them): a full socket buffer stalls the guest's UART.
+ *
+ * No QEMU outlives its owner: {@link #stop()} quits through QMP, then terminates, then kills;
+ * a JVM shutdown hook stops every live instance; and QEMU runs under
+ * {@code setpriv --pdeathsig KILL} from one long-lived launcher thread, so even a JVM killed
+ * with SIGKILL takes its QEMUs along (QEMU 7.2 has no exit-with-parent option of its own).
+ */
+public final class QemuProcess implements AutoCloseable {
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
+	private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+	private static final Set<QemuProcess> LIVE = ConcurrentHashMap.newKeySet();
+	private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
+		Thread t = new Thread(r, "toro-qemu-launcher");
+		t.setDaemon(true);
+		return t;
+	});
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			for (QemuProcess q : LIVE)
+				q.kill();
+		}, "toro-qemu-reaper"));
+	}
+
+	private final QemuConfig config;
+	private final Endpoints endpoints;
+	private final List<String> argv;
+	private final Process process;
+	private final Path stderrFile;
+	private final List<SocketChannel> channels = new ArrayList<>();
+	private final CompletableFuture<ExitStatus> exit;
+	private volatile boolean stopRequested;
+	private InputStream console;
+	private OutputStream consoleInput;
+	private InputStream telemetry;
+	private QmpClient qmp;
+
+	private QemuProcess(QemuConfig config, Endpoints endpoints, List<String> argv, Process process, Path stderrFile) {
+		this.config = config;
+		this.endpoints = endpoints;
+		this.argv = argv;
+		this.process = process;
+		this.stderrFile = stderrFile;
+		this.exit = process.onExit().thenApply(p -> {
+			LIVE.remove(this);
+			return ExitStatus.of(p.exitValue(), stopRequested, stderr());
+		});
+	}
+
+	/** Starts QEMU with a free GDB port (when the stub is on). See {@link #start(QemuConfig, int)}. */
+	public static QemuProcess start(QemuConfig c) throws QemuException {
+		return start(c, 0);
+	}
+
+	/**
+	 * Starts QEMU and connects to it.
+	 *
+	 * @param c       the configuration
+	 * @param gdbPort the stub's port on 127.0.0.1 when {@code c.gdbStub()}: 0 picks a free one
+	 *                (retried if another process takes it first), a positive value must be free
+	 * @throws QemuException with one clear message: the emulator or the kernel is missing, KVM was
+	 *                       asked for but is not usable, the port is in use, or QEMU refused its
+	 *                       arguments (its error line is in the message)
+	 */
+	public static QemuProcess start(QemuConfig c, int gdbPort) throws QemuException {
+		Path qemu = resolveQemu(c.qemu());
+		if (!Files.isRegularFile(c.kernel()))
+			throw new QemuException("kernel image " + c.kernel() + " not found; build it first (toro build)");
+		if (c.accel() == Accel.KVM && Accel.detect() != Accel.KVM)
+			throw new QemuException("--accel kvm was asked for, but " + Accel.kvmStatus() + "; use --accel tcg or auto");
+		if (c.gdbStub() && gdbPort > 0 && Ports.inUse(gdbPort))
+			throw new QemuException("port " + gdbPort + " on 127.0.0.1 is in use; choose another port or let toro pick a free one");
+		for (int attempt = 1;; attempt++) {
+			int port = !c.gdbStub() ? -1 : gdbPort > 0 ? gdbPort : Ports.freeLoopbackPort();
+			try {
+				return launch(qemu, c, port);
+			} catch (PortTakenException e) {
+				if (gdbPort > 0 || attempt == 3)
+					throw new QemuException("port " + port + " on 127.0.0.1 is in use; choose another port or let toro pick a free one");
+			}
+		}
+	}
+
+	private static QemuProcess launch(Path qemu, QemuConfig c, int gdbPort) throws QemuException {
+		Path dir = privateDir();
+		Endpoints e = Endpoints.in(dir, gdbPort);
+		List<String> argv = new ArrayList<>();
+		if (Files.isExecutable(SETPRIV))
+			argv.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
+		argv.addAll(QemuArgv.build(qemu, c, e));
+		Path stderr = dir.resolve("qemu-stderr.txt");
+		ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
+				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+		Process p;
+		try {
+			p = LAUNCHER.submit(pb::start).get();
+		} catch (ExecutionException x) {
+			deleteTree(dir);
+			throw new QemuException("cannot start " + qemu + ": " + x.getCause().getMessage(), x.getCause());
+		} catch (InterruptedException x) {
+			Thread.currentThread().interrupt();
+			deleteTree(dir);
+			throw new QemuException("interrupted while starting QEMU");
+		}
+		QemuProcess q = new QemuProcess(c, e, List.copyOf(argv), p, stderr);
+		LIVE.add(q);
+		try {
+			q.connect();
+			return q;
+		} catch (QemuException | QmpException x) {
+			q.close();
+			String err = q.stderrText();
+			if (err.contains("Address already in use"))
+				throw new PortTakenException();
+			String first = QemuStderr.firstError(err);
+			if (first != null)
+				throw new QemuException("QEMU refused to start: " + first + "\n  command: " + String.join(" ", q.argv), x);
+			throw new QemuException("QEMU did not come up: " + x.getMessage() + "\n  command: " + String.join(" ", q.argv), x);
+		}
+	}
+
+	/** Connects COM1, COM2 and QMP in the order QEMU creates (and waits on) them, then greets QMP. */
+	private void connect() throws QemuException {
+		long deadline = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+		SocketChannel com1 = connectUnix(endpoints.console(), deadline);
+		console = ChannelStreams.in(com1);
+		consoleInput = ChannelStreams.out(com1);
+		telemetry = ChannelStreams.in(connectUnix(endpoints.telemetry(), deadline));
+		SocketChannel mon = connectUnix(endpoints.qmp(), deadline);
+		qmp = new QmpClient(ChannelStreams.in(mon), ChannelStreams.out(mon), "pid " + process.pid());
+		qmp.handshake(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L)));
+	}
+
+	private SocketChannel connectUnix(Path path, long deadline) throws QemuException {
+		while (true) {
+			if (!process.isAlive())
+				throw new QemuException("QEMU exited with status " + process.exitValue() + " before accepting " + path.getFileName());
+			if (Files.exists(path)) {
+				SocketChannel ch = null;
+				try {
+					ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+					ch.connect(UnixDomainSocketAddress.of(path));
+					synchronized (channels) {
+						channels.add(ch);
+					}
+					return ch;
+				} catch (IOException e) {
+					closeQuietly(ch);
+				}
+			}
+			if (System.nanoTime() > deadline)
+				throw new QemuException("QEMU did not open " + path.getFileName() + " within " + CONNECT_TIMEOUT.toSeconds() + " s");
+			try {
+				Thread.sleep(2);
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new QemuException("interrupted while connecting to QEMU");
+			}
+		}
+	}
+
+	/** @return COM1 as the guest writes it. */
+	public InputStream console() {
+		return console;
+	}
+
+	/** @return what is written here reaches the guest's COM1 receiver. */
+	public OutputStream consoleInput() {
+		return consoleInput;
+	}
+
+	/** @return COM2: the telemetry byte stream (see toro.studio.telemetry). */
+	public InputStream telemetry() {
+		return telemetry;
+	}
+
+	/** @return the GDB stub's port on 127.0.0.1, or -1 when there is no stub. */
+	public int gdbPort() {
+		return endpoints.gdbPort();
+	}
+
+	/** @return the QMP client, handshake done. */
+	public QmpClient qmp() {
+		return qmp;
+	}
+
+	/** @return QEMU's process id. */
+	public long pid() {
+		return process.pid();
+	}
+
+	/** @return the configuration it was started with. */
+	public QemuConfig config() {
+		return config;
+	}
+
+	/** @return where its sockets and logs are. */
+	public Endpoints endpoints() {
+		return endpoints;
+	}
+
+	/** @return the exact argv that was executed (setpriv's prefix included when present). */
+	public List<String> argv() {
+		return argv;
+	}
+
+	/** @return completes when QEMU has exited, with how it ended. */
+	public CompletableFuture<ExitStatus> exit() {
+		return exit;
+	}
+
+	/** @return whether QEMU is still running. */
+	public boolean isAlive() {
+		return process.isAlive();
+	}
+
+	/**
+	 * Waits for QEMU to exit by itself.
+	 *
+	 * @return how it ended, or null if it is still running after {@code timeout} (it keeps running)
+	 */
+	public ExitStatus waitFor(Duration timeout) {
+		try {
+			return exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		} catch (TimeoutException e) {
+			return null;
+		} catch (ExecutionException e) {
+			throw new IllegalStateException("QEMU's exit could not be read", e.getCause());
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	/** @return everything QEMU wrote on stderr and stdout, minus its socket waiting notes. */
+	public String stderr() {
+		return QemuStderr.clean(stderrText());
+	}
+
+	private String stderrText() {
+		try {
+			return Files.exists(stderrFile) ? Files.readString(stderrFile, StandardCharsets.UTF_8) : "";
+		} catch (IOException e) {
+			return "(QEMU's stderr could not be read: " + e.getMessage() + ")";
+		}
+	}
+
+	/**
+	 * @return the last {@code n} lines of the {@code -d int,cpu_reset} log (the guest's last
+	 *         interrupts and CPU resets: vector, RIP, CR2 and registers), empty when the switch was off
+	 */
+	public List<String> whyLog(int n) {
+		Path log = endpoints.debugLog();
+		if (!config.whyDidItDie() || !Files.exists(log))
+			return List.of();
+		try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+			long len = f.length();
+			int take = (int) Math.min(len, 256 * 1024);
+			byte[] tail = new byte[take];
+			f.seek(len - take);
+			f.readFully(tail);
+			List<String> lines = Arrays.asList(new String(tail, StandardCharsets.UTF_8).split("\n"));
+			return List.copyOf(lines.subList(Math.max(0, lines.size() - n), lines.size()));
+		} catch (IOException e) {
+			return List.of("(the debug log " + log + " could not be read: " + e.getMessage() + ")");
+		}
+	}
+
+	/**
+	 * Ends QEMU if it still runs: QMP quit, then SIGTERM, then SIGKILL, each given two seconds;
+	 * returns when the process is gone. Safe to call from any thread, any number of times.
+	 */
+	public void stop() {
+		stopRequested = true;
+		if (process.isAlive() && qmp != null && !qmp.isClosed()) {
+			try {
+				qmp.quit(Duration.ofSeconds(2));
+			} catch (QmpException e) {
+				// QEMU did not answer: the signals below end it
+			}
+		}
+		if (waitGone(Duration.ofSeconds(2)))
+			return;
+		process.destroy();
+		if (waitGone(Duration.ofSeconds(2)))
+			return;
+		kill();
+		waitGone(Duration.ofSeconds(10));
+	}
+
+	/** Kills QEMU and anything it started, at once (SIGKILL); used by the shutdown hook. */
+	private void kill() {
+		stopRequested = true;
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
+		process.destroyForcibly();
+	}
+
+	private boolean waitGone(Duration d) {
+		try {
+			return process.waitFor(d.toMillis(), TimeUnit.MILLISECONDS);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return !process.isAlive();
+		}
+	}
+
+	/** Stops QEMU, closes the sockets and deletes the private directory. */
+	@Override
+	public void close() {
+		stop();
+		if (qmp != null)
+			qmp.close();
+		synchronized (channels) {
+			channels.forEach(QemuProcess::closeQuietly);
+		}
+		exit.join();
+		deleteTree(endpoints.dir());
+	}
+
+	/**
+	 * @return the emulator to run: {@code q} itself when it has a directory part, else the first
+	 *         match on PATH
+	 * @throws QemuException saying how to install QEMU when it is missing
+	 */
+	public static Path resolveQemu(Path q) throws QemuException {
+		if (q.getParent() != null) {
+			if (Files.isExecutable(q))
+				return q;
+			throw new QemuException(q + " is not an executable file; install QEMU (apt-get install qemu-system-x86) or fix the path");
+		}
+		String path = System.getenv("PATH");
+		for (String dir : (path == null ? "" : path).split(":")) {
+			if (dir.isEmpty())
+				continue;
+			Path p = Path.of(dir).resolve(q);
+			if (Files.isRegularFile(p) && Files.isExecutable(p))
+				return p;
+		}
+		throw new QemuException(q + " not found on PATH; install QEMU with: apt-get install -y qemu-system-x86");
+	}
+
+	/** @return a fresh directory only this user can enter, short enough for Unix socket paths. */
+	private static Path privateDir() throws QemuException {
+		Path base = Path.of(System.getProperty("java.io.tmpdir"));
+		if (base.toString().length() > 60)
+			base = Path.of("/tmp");
+		try {
+			return Files.createTempDirectory(base, "toro-qemu-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		} catch (IOException e) {
+			throw new QemuException("cannot create a private directory in " + base + ": " + e.getMessage(), e);
+		}
+	}
+
+	private static void deleteTree(Path dir) {
+		try (Stream<Path> s = Files.walk(dir)) {
+			s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+		} catch (IOException e) {
+			// already gone, or never created
+		}
+	}
+
+	private static void closeQuietly(SocketChannel ch) {
+		try {
+			if (ch != null)
+				ch.close();
+		} catch (IOException e) {
+			// closing: nothing to report
+		}
+	}
+
+	/** QEMU could not bind the GDB port that was free a moment ago. */
+	private static final class PortTakenException extends QemuException {
+		private static final long serialVersionUID = 1L;
+
+		PortTakenException() {
+			super("port taken");
+		}
+	}
+}

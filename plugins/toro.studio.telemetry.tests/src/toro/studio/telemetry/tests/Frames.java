@@ -1,0 +1,84 @@
+package toro.studio.telemetry.tests;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/** Encodes telemetry frames exactly as kernel-src/docs/telemetry.md describes, for the tests. */
+final class Frames {
+	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+	private long seq;
+
+	/** @return the bytes written so far. */
+	byte[] bytes() {
+		return out.toByteArray();
+	}
+
+	/** Skips {@code n} sequence numbers, as if those frames were lost. */
+	Frames lose(int n) {
+		seq += n;
+		return this;
+	}
+
+	Frames hello(int ncpus, int hz, long tscKhz, String version) {
+		ByteBuffer p = payload(24);
+		p.putShort((short) ncpus).putShort((short) hz).putInt((int) tscKhz);
+		p.put(padded(version, 16));
+		return frame(1, p);
+	}
+
+	Frames core(int cpu, int state, int tid, int ready, long tsc, long busy, long halted, long halts, long wakeups, long ctx, long ipis) {
+		ByteBuffer p = payload(72);
+		p.putLong(tsc).putShort((short) cpu).put((byte) state).put((byte) 0).putInt(tid).putInt(ready).putInt(0);
+		p.putLong(busy).putLong(halted).putLong(halts).putLong(wakeups).putLong(ctx).putLong(ipis);
+		return frame(2, p);
+	}
+
+	Frames thread(int tid, int cpu, int state, boolean polling, long cycles, String name) {
+		ByteBuffer p = payload(32);
+		p.putInt(tid).putShort((short) cpu).put((byte) state).put((byte) (polling ? 1 : 0)).putLong(cycles);
+		p.put(padded(name, 16));
+		return frame(3, p);
+	}
+
+	Frames sampleEnd(long number, int ncores, int nthreads) {
+		ByteBuffer p = payload(8);
+		p.putInt((int) number).putShort((short) ncores).putShort((short) nthreads);
+		return frame(4, p);
+	}
+
+	Frames raw(int type, byte[] payload) {
+		return frame(type, ByteBuffer.wrap(payload));
+	}
+
+	Frames garbage(byte... b) {
+		out.writeBytes(b);
+		return this;
+	}
+
+	/** Writes header, payload and CRC-32 of bytes 2..end of payload. */
+	private Frames frame(int type, ByteBuffer payload) {
+		byte[] pl = payload.array();
+		ByteBuffer f = ByteBuffer.allocate(10 + pl.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+		f.put((byte) 0xA5).put((byte) 0x5A).put((byte) 1).put((byte) type).putShort((short) pl.length).putInt((int) seq++);
+		f.put(pl);
+		CRC32 crc = new CRC32();
+		crc.update(f.array(), 2, 8 + pl.length);
+		f.putInt((int) crc.getValue());
+		out.writeBytes(f.array());
+		return this;
+	}
+
+	private static ByteBuffer payload(int n) {
+		return ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
+	}
+
+	private static byte[] padded(String s, int n) {
+		byte[] b = new byte[n];
+		byte[] t = s.getBytes(StandardCharsets.UTF_8);
+		System.arraycopy(t, 0, b, 0, Math.min(n, t.length));
+		return b;
+	}
+}

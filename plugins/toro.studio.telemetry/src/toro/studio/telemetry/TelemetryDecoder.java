@@ -1,0 +1,232 @@
+package toro.studio.telemetry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+
+/**
+ * Decodes the kernel's COM2 telemetry stream (kernel-src/docs/telemetry.md, version 1) into
+ * {@link Sample}s. Bytes may arrive in pieces of any size. A frame whose version, length or CRC
+ * is wrong is counted as corrupt and the scan resumes one byte later; bytes before a sync mark
+ * are skipped and counted; a gap in sequence numbers counts dropped frames. Nothing that arrives
+ * on the wire makes it throw. Call {@link #feed} from one thread at a time; the counters may be
+ * read from any thread.
+ */
+public final class TelemetryDecoder {
+	/** The two sync bytes that open every frame. */
+	public static final int SYNC0 = 0xA5, SYNC1 = 0x5A;
+	/** The stream version this decoder reads. */
+	public static final int VERSION = 1;
+	/** Bytes before the payload (sync, version, type, length, sequence) and the CRC after it. */
+	public static final int HEADER = 10, TRAILER = 4;
+	/** The largest payload the format allows. */
+	public static final int MAX_PAYLOAD = 1024;
+	/** Frame types. */
+	public static final int HELLO = 1, CORE = 2, THREAD = 3, SAMPLE_END = 4;
+
+	private final Consumer<Sample> sink;
+	private final CRC32 crc = new CRC32();
+	private byte[] buf = new byte[4096];
+	private int start, end;
+	private boolean haveSeq;
+	private long nextSeq;
+	private final List<CoreSample> cores = new ArrayList<>();
+	private final List<ThreadSample> threads = new ArrayList<>();
+	private volatile Hello hello;
+	private volatile long framesOk, framesCorrupt, framesDropped, framesUnknown, bytesSkipped, samples, samplesIncomplete;
+
+	/** @param sink receives each sample on the thread that calls {@link #feed}. */
+	public TelemetryDecoder(Consumer<Sample> sink) {
+		this.sink = sink;
+	}
+
+	/** Decodes {@code len} more bytes of the stream from {@code b[off..]}. */
+	public void feed(byte[] b, int off, int len) {
+		if (end + len > buf.length) {
+			int keep = end - start;
+			if (keep + len > buf.length)
+				buf = Arrays.copyOfRange(buf, start, start + Math.max(2 * buf.length, keep + len));
+			else
+				System.arraycopy(buf, start, buf, 0, keep);
+			start = 0;
+			end = keep;
+		}
+		System.arraycopy(b, off, buf, end, len);
+		end += len;
+		scan();
+	}
+
+	/** Takes every complete frame out of the buffer; stops at a frame that has not fully arrived. */
+	private void scan() {
+		while (end - start >= 2) {
+			if ((buf[start] & 0xff) != SYNC0 || (buf[start + 1] & 0xff) != SYNC1) {
+				start++;
+				bytesSkipped++;
+				continue;
+			}
+			if (end - start < HEADER)
+				return;
+			int version = buf[start + 2] & 0xff;
+			int length = u16(start + 4);
+			if (version != VERSION || length > MAX_PAYLOAD) {
+				framesCorrupt++;
+				start++;
+				continue;
+			}
+			int size = HEADER + length + TRAILER;
+			if (end - start < size)
+				return;
+			crc.reset();
+			crc.update(buf, start + 2, HEADER - 2 + length);
+			if ((int) crc.getValue() != (int) u32(start + HEADER + length)) {
+				framesCorrupt++;
+				start++;
+				continue;
+			}
+			int type = buf[start + 3] & 0xff;
+			long seq = u32(start + 6);
+			if (frame(type, start + HEADER, length)) {
+				framesOk++;
+				sequence(seq);
+			} else {
+				framesCorrupt++;
+			}
+			start += size;
+		}
+	}
+
+	/** Counts the frames missing before {@code seq}; a jump backwards (a reboot) just restarts the count. */
+	private void sequence(long seq) {
+		if (haveSeq) {
+			long gap = (seq - nextSeq) & 0xffffffffL;
+			if (gap < 0x80000000L)
+				framesDropped += gap;
+		}
+		haveSeq = true;
+		nextSeq = (seq + 1) & 0xffffffffL;
+	}
+
+	/** Decodes one frame whose CRC was good. @return false when its payload is malformed. */
+	private boolean frame(int type, int p, int n) {
+		switch (type) {
+		case HELLO:
+			if (n < 24)
+				return false;
+			hello = new Hello(u16(p), u16(p + 2), u32(p + 4), text(p + 8, 16));
+			return true;
+		case CORE:
+			return n >= 72 && core(p);
+		case THREAD:
+			return n >= 32 && thread(p);
+		case SAMPLE_END:
+			if (n < 8)
+				return false;
+			endSample(u32(p), u16(p + 4), u16(p + 6));
+			return true;
+		default:
+			framesUnknown++;
+			return true;
+		}
+	}
+
+	private boolean core(int p) {
+		CoreState state = CoreState.ofWire(buf[p + 10] & 0xff);
+		if (state == null)
+			return false;
+		int cpu = u16(p + 8);
+		for (CoreSample c : cores) {
+			if (c.cpu() == cpu) {
+				// the previous sample's end was lost: its frames belong to no sample
+				samplesIncomplete++;
+				cores.clear();
+				threads.clear();
+				break;
+			}
+		}
+		cores.add(new CoreSample(cpu, state, (int) u32(p + 12), (int) u32(p + 16), u64(p), u64(p + 24), u64(p + 32),
+				u64(p + 40), u64(p + 48), u64(p + 56), u64(p + 64)));
+		return true;
+	}
+
+	private boolean thread(int p) {
+		ThreadState state = ThreadState.ofWire(buf[p + 6] & 0xff);
+		if (state == null)
+			return false;
+		threads.add(new ThreadSample((int) u32(p), u16(p + 4), state, (buf[p + 7] & 1) != 0, u64(p + 8), text(p + 16, 16)));
+		return true;
+	}
+
+	/** Publishes the frames gathered since the last SAMPLE_END; a count mismatch marks it incomplete. */
+	private void endSample(long number, int ncores, int nthreads) {
+		if (ncores != cores.size() || nthreads != threads.size())
+			samplesIncomplete++;
+		Hello h = hello;
+		Sample s = new Sample(number, h == null ? 0 : h.tscKhz(), cores, threads);
+		cores.clear();
+		threads.clear();
+		samples++;
+		sink.accept(s);
+	}
+
+	private int u16(int p) {
+		return (buf[p] & 0xff) | (buf[p + 1] & 0xff) << 8;
+	}
+
+	private long u32(int p) {
+		return (u16(p) | (long) u16(p + 2) << 16) & 0xffffffffL;
+	}
+
+	private long u64(int p) {
+		return u32(p) | u32(p + 4) << 32;
+	}
+
+	private String text(int p, int max) {
+		int n = 0;
+		while (n < max && buf[p + n] != 0)
+			n++;
+		return new String(buf, p, n, StandardCharsets.UTF_8);
+	}
+
+	/** @return the last HELLO frame, or null before the first. */
+	public Hello hello() {
+		return hello;
+	}
+
+	/** @return frames decoded, CRC good. */
+	public long framesOk() {
+		return framesOk;
+	}
+
+	/** @return frames rejected: bad version, length, CRC, or a malformed payload. */
+	public long framesCorrupt() {
+		return framesCorrupt;
+	}
+
+	/** @return frames missing from the sequence numbers (lost or rejected). */
+	public long framesDropped() {
+		return framesDropped;
+	}
+
+	/** @return frames of a type this decoder does not know (skipped, CRC good). */
+	public long framesUnknown() {
+		return framesUnknown;
+	}
+
+	/** @return bytes skipped while looking for a sync mark. */
+	public long bytesSkipped() {
+		return bytesSkipped;
+	}
+
+	/** @return samples published. */
+	public long samples() {
+		return samples;
+	}
+
+	/** @return samples whose frame counts did not match their SAMPLE_END, or whose end was lost. */
+	public long samplesIncomplete() {
+		return samplesIncomplete;
+	}
+}
