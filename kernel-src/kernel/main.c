@@ -61,6 +61,7 @@ static void parse_start_info(uint64_t si)
  * publishes its TSC here, and each AP copies it into its own TSC (MSR 0x10),
  * so TSC values are comparable across cores (error: one loop iteration). */
 static volatile uint64_t tsc_beacon;
+extern uint64_t boot_entry_tsc;
 
 static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t target)
 {
@@ -73,13 +74,23 @@ static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t ta
     }
 }
 
+/* INIT goes out before the timer calibration, whose 10 ms window doubles as
+ * the INIT-to-SIPI delay. */
+static uint64_t init_sent_tsc;
+
+static void smp_send_init(void)
+{
+    for (uint32_t i = 1; i < platform.ncpus; i++) lapic_send_init(platform.apic_ids[i]);
+    init_sent_tsc = rdtsc();
+}
+
 void smp_start_aps(void)
 {
     uint32_t n = platform.ncpus;
     if (n <= 1) return;
     memcpy((void *)TRAMPOLINE_PAGE, tramp_start, (size_t)(tramp_end - tramp_start));
-    for (uint32_t i = 1; i < n; i++) lapic_send_init(platform.apic_ids[i]);
-    wait_publishing(10000, 0, 0);
+    uint64_t since = tsc_to_us(rdtsc() - init_sent_tsc);
+    if (since < 10000) wait_publishing(10000 - since, 0, 0);
     for (uint32_t i = 1; i < n; i++) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
     wait_publishing(200, 0, 0);
     if (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1) {
@@ -163,6 +174,7 @@ void kmain(uint64_t start_info)
     pic_pit_disable();
     lapic_init();
     ioapic_init();
+    smp_send_init();
     timer_calibrate();
     stacks_init();
     kprintf("toro: %lu MiB RAM, %lu MiB free, %u cores (%s)\n", boot_info.ram_bytes >> 20,
@@ -177,7 +189,11 @@ void kmain(uint64_t start_info)
     uint64_t end = rdtsc() + tsc_from_us(1000000);
     while (__atomic_load_n(&sched_cpus_running, __ATOMIC_ACQUIRE) < toro_ncpus && rdtsc() < end) cpu_pause();
     telemetry_init();
+    uint64_t ready_tsc = rdtsc();
     kprintf("toro: ready cpus=%u\n", toro_ncpus);
+    /* TCG starts the TSC at 0 at CPU reset: these are times since QEMU reset the CPU */
+    kprintf("toro: note boot: kernel entry at %lu us, ready at %lu us (TSC since reset)\n",
+            tsc_to_us(boot_entry_tsc), tsc_to_us(ready_tsc));
     if (app_main) thread_create_on(0, app_thread, 0, "app_main");
     static char fault_buf[16];
     if (cmdline_get("fault", fault_buf, sizeof fault_buf))
