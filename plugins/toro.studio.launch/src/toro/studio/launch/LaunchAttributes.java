@@ -31,7 +31,7 @@ public final class LaunchAttributes {
 	public static final String BUILD_FIRST = P + "buildFirst";
 	/** String: a workspace path of an image to boot instead of a target's output ("" = none; no build then). */
 	public static final String IMAGE = P + "image";
-	/** String: the QEMU machine, a {@code toro.studio.qemu.Machine} name (default PC). */
+	/** String: the QEMU machine, a {@code toro.studio.qemu.Machine} name (default MICROVM). */
 	public static final String MACHINE = P + "machine";
 	/** Integer: the number of vCPUs (default 2). */
 	public static final String CPUS = P + "cpus";
@@ -50,12 +50,8 @@ public final class LaunchAttributes {
 	public static final int DEFAULT_CPUS = 2;
 	/** Default of {@link #MEMORY}. */
 	public static final int DEFAULT_MEMORY = 128;
-	/**
-	 * Default of {@link #MACHINE}: pc, because microvm boots faster but QEMU
-	 * gives it only COM1 unless COM2 is added as an isa-serial device, and
-	 * without COM2 there is no telemetry for the Cores and Idle views.
-	 */
-	public static final String DEFAULT_MACHINE = "PC";
+	/** Default of {@link #MACHINE}: microvm, the fastest to boot (no firmware). */
+	public static final String DEFAULT_MACHINE = "MICROVM";
 	/** Default of {@link #ACCEL}. */
 	public static final String DEFAULT_ACCEL = "AUTO";
 

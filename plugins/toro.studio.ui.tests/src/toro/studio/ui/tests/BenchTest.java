@@ -83,7 +83,7 @@ public class BenchTest {
 				+ fmt(median(noop)) + " ms (goal <= 20 ms)");
 
 		ILaunch last = null;
-		for (String machine : List.of("MICROVM", "PC")) {
+		for (String machine : List.of("PC", "MICROVM")) {
 			ILaunchConfiguration config = Launches.config(project, "bench-4-cores-" + machine, machine, 4);
 			List<Double> ready = new ArrayList<>();
 			for (int i = 0; i < RUNS; i++) {
@@ -108,7 +108,7 @@ public class BenchTest {
 		double without = uiCpuPercent();
 		assertTrue(running.qemu().isAlive(), "the kernel kept running through both windows");
 		report(String.format(Locale.ROOT,
-				"UI thread CPU over %d s, 4-core kernel on pc, telemetry 10 Hz: Cores+Idle views open %.2f %% of one core, views closed %.2f %%, views' cost %.2f %% (goal <= 2 %%)",
+				"UI thread CPU over %d s, 4-core kernel on microvm, telemetry 10 Hz: Cores+Idle views open %.2f %% of one core, views closed %.2f %%, views' cost %.2f %% (goal <= 2 %%)",
 				WINDOW.toSeconds(), withViews, without, withViews - without));
 		Workbench.page().showView(CoresView.ID);
 		Workbench.page().showView(IdleView.ID);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +80,7 @@ public class RunTest {
 	@Test
 	@Order(1)
 	void runWithTwoCoresShowsReadyInTheConsoleAndFillsTheViews() throws Exception {
-		ILaunchConfiguration config = Launches.config(project, "run-2-cores", "PC", 2);
+		ILaunchConfiguration config = Launches.config(project, "run-2-cores", "MICROVM", 2);
 		launch = Workbench.offUi(LAUNCH, () -> config.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
 		session = (QemuLaunch) CoreModelSources.of(launch);
 		assertNotNull(session, "the launch registered its QemuLaunch as core model source");
@@ -94,11 +95,6 @@ public class RunTest {
 		Workbench.waitUntil("the Cores view showing 2 cores with data", BOOT, () -> hasData(cores.cores(), 2));
 		Workbench.waitUntil("the Idle view with at least 20 samples", BOOT, () -> idle.samples() >= 20);
 
-		Path images = Workbench.root().resolve("docs/images");
-		Workbench.screenshot(cores.control(), images.resolve("ide-cores-view.png"));
-		Workbench.screenshot(idle.control(), images.resolve("ide-idle-view.png"));
-		Workbench.screenshot(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(),
-				images.resolve("ide-toro-perspective.png"));
 	}
 
 	@Test
@@ -121,7 +117,7 @@ public class RunTest {
 	@Test
 	@Order(3)
 	void aKernelFaultEndsWithItsExitValueAndAClearMessage() throws Exception {
-		ILaunchConfigurationWorkingCopy wc = Launches.config(project, "run-fault", "PC", 2).getWorkingCopy();
+		ILaunchConfigurationWorkingCopy wc = Launches.config(project, "run-fault", "MICROVM", 2).getWorkingCopy();
 		wc.setAttribute(LaunchAttributes.APPEND, "fault=ud");
 		ILaunchConfiguration config = wc.doSave();
 		ILaunch crashed = Workbench.offUi(LAUNCH, () -> config.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
@@ -131,6 +127,37 @@ public class RunTest {
 		TextConsole console = (TextConsole) DebugUITools.getConsole(process);
 		Workbench.waitUntil("the panic report in the console", Duration.ofSeconds(10),
 				() -> console.getDocument().get().contains("The kernel exited with value 2: kernel panic"));
+	}
+
+	@Test
+	@Order(4)
+	void aBusyKernelShowsSwitchesAndThreadsAndIsPhotographed() throws Exception {
+		ILaunchConfigurationWorkingCopy wc = Launches.config(project, "run-stress", "MICROVM", 4).getWorkingCopy();
+		wc.setAttribute(LaunchAttributes.TARGET, "stress");
+		wc.setAttribute(LaunchAttributes.APPEND, "telemetry=10 stress=30");
+		ILaunchConfiguration config = wc.doSave();
+		ILaunch busy = Workbench.offUi(LAUNCH, () -> config.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
+		QemuLaunch q = (QemuLaunch) CoreModelSources.of(busy);
+		CoresView cores = (CoresView) Workbench.page().showView(CoresView.ID);
+		IdleView idle = (IdleView) Workbench.page().showView(IdleView.ID);
+		Workbench.waitUntil("4 cores switching threads in the Cores view", BOOT, () -> cores.cores().size() == 4
+				&& cores.cores().stream().filter(c -> c.contextSwitchesPerSec() > 0).count() >= 2);
+		Workbench.waitUntil("10 s of idle history", BOOT, () -> q.history().count() >= 100);
+
+		Path images = Workbench.root().resolve("docs/images");
+		Workbench.screenshot(cores.control(), images.resolve("ide-cores-view.png"));
+		Workbench.screenshot(idle.control(), images.resolve("ide-idle-view.png"));
+		Workbench.screenshot(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(),
+				images.resolve("ide-toro-perspective.png"));
+		idle.exportPng(images.resolve("ide-idle-export.png"));
+		Path csv = Files.createTempFile("toro-idle", ".csv");
+		idle.exportCsv(csv);
+		List<String> rows = Files.readAllLines(csv);
+		Files.delete(csv);
+		assertEquals("time_s,idle_cpu0,idle_cpu1,idle_cpu2,idle_cpu3,host_cpu_percent,halts_per_s,wakeups_per_s", rows.get(0));
+		assertTrue(rows.size() > 100, "the CSV holds the whole history (" + rows.size() + " lines)");
+		q.stop(Duration.ofSeconds(10));
+		assertFalse(q.qemu().isAlive(), "QEMU is gone after stop");
 	}
 
 	/** True when there are {@code n} cores and the kernel reported activity on them. */

@@ -53,16 +53,24 @@ public final class CoresView extends ViewPart {
 			});
 		}
 		viewer.setComparer(new RowIdentity());
+		viewer.setUseHashlookup(true);
 		viewer.setContentProvider(new Content());
 		viewer.setAutoExpandLevel(TreeViewer.ALL_LEVELS);
 		viewer.setInput(this);
 		tracker = new SourceTracker(this, tree, this::show);
 	}
 
-	/** Shows the source's current model (UI thread). */
+	/** Shows the source's current model (UI thread), touching only the rows whose text changed. */
 	private void show(CoreModelSource source) {
+		CoreRows before = rows;
 		rows = new CoreRows(source.coreModel().cores(), source.coreModel().threads());
-		viewer.refresh();
+		List<Object> changed = rows.changedSince(before);
+		if (changed == null) {
+			viewer.refresh();
+			viewer.expandAll();
+		}
+		else if (!changed.isEmpty())
+			viewer.update(changed.toArray(), null);
 	}
 
 	/** The cores on show (for tests and screenshots). */
@@ -114,11 +122,7 @@ public final class CoresView extends ViewPart {
 	private static final class RowIdentity implements IElementComparer {
 		@Override
 		public boolean equals(Object a, Object b) {
-			if (a instanceof CoreView x && b instanceof CoreView y)
-				return x.cpu() == y.cpu();
-			if (a instanceof ThreadSample x && b instanceof ThreadSample y)
-				return x.tid() == y.tid();
-			return a == b;
+			return CoreRows.sameRow(a, b);
 		}
 
 		@Override

@@ -22,7 +22,8 @@ import toro.studio.launch.CoreModelSources;
  * back to the latest launch) and, {@value #PERIOD_MS} ms apart on the UI
  * thread, calls the view back when that launch's {@link CoreModelSource}
  * changed. Telemetry threads never touch the UI; the view reads the model
- * only when its version moved, which keeps the UI thread's cost small.
+ * only when its version moved and it is visible, which keeps the UI thread's
+ * cost small.
  */
 final class SourceTracker implements IDebugContextListener {
 	/** The refresh period: 10 Hz, the kernel's default telemetry rate. */
@@ -78,7 +79,7 @@ final class SourceTracker implements IDebugContextListener {
 		CoreModelSource source = selected != null ? CoreModelSources.of(selected) : null;
 		if (source == null)
 			source = CoreModelSources.latest();
-		if (source != null && (source != shown || source.version() != shownVersion)) {
+		if (source != null && control.isVisible() && (source != shown || source.version() != shownVersion)) {
 			shown = source;
 			shownVersion = source.version();
 			view.refresh(source);
