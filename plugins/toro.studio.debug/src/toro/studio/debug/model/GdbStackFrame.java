@@ -2,7 +2,6 @@ package toro.studio.debug.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 import org.eclipse.debug.core.DebugException;
 import org.eclipse.debug.core.model.IRegisterGroup;
@@ -14,13 +13,14 @@ import toro.studio.gdbmi.Frame;
 import toro.studio.gdbmi.Variable;
 
 /**
- * One frame of a vCPU's stack at a stop, as gdb's -stack-list-frames gave it. Its arguments and locals
- * and its registers are read on first use and kept until the target resumes (frames are rebuilt each stop).
+ * One frame of a vCPU's stack, as gdb's -stack-list-frames gave it at the latest stop. A frame that is still
+ * on the stack at the next stop (same function, same depth) is the same object, updated (see
+ * {@link VcpuThread}). Its arguments, locals and registers are read on first use after each stop.
  */
 public final class GdbStackFrame extends ToroDebugElement implements IStackFrame {
 
     private final VcpuThread thread;
-    private final Frame frame;
+    private volatile Frame frame;
     private IVariable[] variables;
     private IRegisterGroup[] groups;
 
@@ -29,6 +29,13 @@ public final class GdbStackFrame extends ToroDebugElement implements IStackFrame
         super(thread.getDebugTarget());
         this.thread = thread;
         this.frame = frame;
+    }
+
+    /** Takes gdb's description of this frame at a new stop and forgets the values read at the previous one. */
+    synchronized void update(Frame f) {
+        frame = f;
+        variables = null;
+        groups = null;
     }
 
     /** Returns gdb's frame (level, address, function, file as compiled, full path, line). */
@@ -114,19 +121,6 @@ public final class GdbStackFrame extends ToroDebugElement implements IStackFrame
     /** Evaluates a C expression in this frame's scope and returns gdb's printed value. */
     public String evaluate(String expression) throws DebugException {
         return read("the value of " + expression, () -> gdb().evaluate(expression, thread.gdbId(), frame.level()));
-    }
-
-    // --- frames of the same thread at the same level and function are the same frame to the views ---------
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof GdbStackFrame f && f.thread == thread && f.frame.level() == frame.level()
-                && Objects.equals(f.frame.func(), frame.func());
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(thread, frame.level(), frame.func());
     }
 
     // --- stepping, suspend/resume, terminate: the thread's ------------------------------------------------------

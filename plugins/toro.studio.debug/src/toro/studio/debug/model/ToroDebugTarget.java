@@ -316,17 +316,18 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
     }
 
     /**
-     * Marks the target suspended after gdb's stop e: refreshes the vCPU threads, fires the suspend events (the
-     * stopping thread last, so that the Debug view selects its top frame), then reads the kernel's per-CPU
-     * statistics and relabels the threads with the kernel thread each vCPU runs.
+     * Marks the target suspended after gdb's stop e: refreshes the vCPU threads, fires the suspend event of the
+     * stopping thread (the first vCPU when gdb names none) after the other vCPUs' updates, so that the Debug
+     * view selects its top frame, then reads the kernel's per-CPU statistics and relabels the threads with
+     * the kernel thread each vCPU runs.
      */
     void stopped(StopEvent e, int detail) {
         suspended = true;
         refreshThreads();
         fireSuspendEvent(detail);
-        VcpuThread focus = null;
+        VcpuThread focus;
         synchronized (threads) {
-            focus = threads.get(e.threadId());
+            focus = threads.getOrDefault(e.threadId(), threads.isEmpty() ? null : threads.values().iterator().next());
         }
         for (IThread t : getThreads()) {
             if (t != focus) {
@@ -401,6 +402,9 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         }
         for (VcpuThread t : created) {
             t.fireCreationEvent();
+        }
+        if (!created.isEmpty()) {
+            fireChangeEvent(DebugEvent.CONTENT); // the Debug view re-reads the thread list
         }
     }
 }

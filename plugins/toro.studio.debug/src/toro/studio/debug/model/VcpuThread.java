@@ -22,7 +22,9 @@ public final class VcpuThread extends ToroDebugElement implements IThread {
     private final int id;
     private volatile int core = -1;
     private volatile String details = "";
-    private volatile IStackFrame[] frames;
+    /** The frames of this stop (null until read); kept after a resume to be reused at the next stop. */
+    private volatile GdbStackFrame[] frames;
+    private volatile boolean framesCurrent;
     private volatile IBreakpoint[] hit = new IBreakpoint[0];
 
     /** Creates the thread of gdb thread id in target. */
@@ -47,21 +49,27 @@ public final class VcpuThread extends ToroDebugElement implements IThread {
         details = g.details() == null ? "" : g.details();
     }
 
-    /** Forgets the stack and breakpoints of the previous stop and fires a resume event with detail. */
+    /** Marks the stack and breakpoints of the previous stop stale and fires a resume event with detail. */
     void resumed(int detail) {
-        frames = null;
+        framesCurrent = false;
         hit = new IBreakpoint[0];
         fireResumeEvent(detail);
     }
 
     /**
-     * Records a stop of the target: cause is gdb's stop event when this thread is the one that stopped
-     * (its breakpoint number gives the breakpoint hit), null for the other vCPUs. Fires a suspend event.
+     * Records a stop of the target. cause is gdb's stop event when this thread is the one that stopped (its
+     * breakpoint number gives the breakpoint hit): it gets a suspend event, on which the Debug view selects
+     * its top frame and shows the source. The other vCPUs (cause null) stopped only because the stub is
+     * all-stop: they get a content change, so that they do not compete for the selection.
      */
     void suspended(int detail, StopEvent cause) {
-        frames = null;
+        framesCurrent = false;
         hit = new IBreakpoint[0];
-        if (cause != null && cause.fields() != null) {
+        if (cause == null) {
+            fireChangeEvent(DebugEvent.CONTENT);
+            return;
+        }
+        if (cause.fields() != null) {
             IBreakpoint b = target().breakpointSync().byGdbNumber(cause.fields().get("bkptno"));
             if (b != null) {
                 hit = new IBreakpoint[] { b };
@@ -77,16 +85,37 @@ public final class VcpuThread extends ToroDebugElement implements IThread {
         if (!isSuspended()) {
             return new IStackFrame[0];
         }
-        IStackFrame[] f = frames;
-        if (f == null) {
-            List<Frame> stack = read("the stack of vCPU " + core, () -> gdb().stack(id));
-            f = new IStackFrame[stack.size()];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = new GdbStackFrame(this, stack.get(i));
+        synchronized (this) {
+            if (!framesCurrent) {
+                List<Frame> stack = read("the stack of vCPU " + core, () -> gdb().stack(id));
+                frames = matchFrames(frames == null ? new GdbStackFrame[0] : frames, stack);
+                framesCurrent = true;
             }
-            frames = f;
+            return frames.clone();
         }
-        return f;
+    }
+
+    /**
+     * Builds this stop's frames, reusing the previous stop's frame objects where the stack is unchanged:
+     * matched from the outermost frame inwards, a frame of the same function at the same depth is the same
+     * frame (as after a step within a function), updated with its new line and PC. The views keep their
+     * selection on a reused frame and show its new line.
+     */
+    private GdbStackFrame[] matchFrames(GdbStackFrame[] old, List<Frame> stack) {
+        GdbStackFrame[] now = new GdbStackFrame[stack.size()];
+        boolean same = true;
+        for (int k = 1; k <= now.length; k++) {
+            Frame f = stack.get(now.length - k);
+            GdbStackFrame o = k <= old.length ? old[old.length - k] : null;
+            same = same && o != null && java.util.Objects.equals(o.frame().func(), f.func());
+            if (same) {
+                o.update(f);
+                now[now.length - k] = o;
+            } else {
+                now[now.length - k] = new GdbStackFrame(this, f);
+            }
+        }
+        return now;
     }
 
     @Override
@@ -106,15 +135,14 @@ public final class VcpuThread extends ToroDebugElement implements IThread {
     }
 
     /**
-     * Returns "vCPU k [state]" followed by the kernel thread the vCPU runs at this stop, read from the
-     * kernel's tables (e.g. "vCPU 1 [halted]: idle (tid 2)").
+     * Returns "vCPU k", "halted" when QEMU reports the vCPU in hlt, then the kernel thread the vCPU runs at
+     * this stop, read from the kernel's tables (e.g. "vCPU 1 halted: idle").
      */
     @Override
     public String getName() {
         StringBuilder b = new StringBuilder("vCPU ").append(core < 0 ? "?" : String.valueOf(core));
-        int bracket = details.indexOf('[');
-        if (bracket >= 0) {
-            b.append(' ').append(details.substring(bracket));
+        if (details.contains("[halted]")) {
+            b.append(" halted");
         }
         String running = target().snapshot().threadOnCore(core);
         if (running != null) {

@@ -1,0 +1,89 @@
+package toro.studio.debug.tests;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.eclipse.core.resources.IProject;
+import org.eclipse.debug.core.DebugPlugin;
+import org.eclipse.debug.core.ILaunch;
+import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.ILaunchManager;
+import org.eclipse.debug.ui.DebugUITools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import toro.studio.debug.model.GdbStackFrame;
+import toro.studio.debug.model.ToroDebugTarget;
+
+/**
+ * Faults end a debug launch cleanly: QEMU killed under a suspended target ends gdb and the launch, and an
+ * unknown stop symbol fails the launch with a message naming the Debugger tab, leaving no process behind.
+ * The first test also measures the Debug click on an already built kernel ("BENCH ...").
+ */
+class FaultTest {
+
+    private ILaunch launch;
+
+    @org.junit.jupiter.api.BeforeEach
+    void prepare() {
+        Kernel.prepareWorkbench();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (launch != null && !launch.isTerminated()) {
+            launch.terminate();
+        }
+    }
+
+    @Test
+    void qemuDyingEndsTheLaunchAndGdb() throws Exception {
+        IProject project = Kernel.project();
+        ILaunchConfiguration config = Kernel.config(project, "Fault QEMU").doSave();
+        long t0 = System.nanoTime();
+        DebugUITools.launch(config, ILaunchManager.DEBUG_MODE);
+        Ui.waitFor("the target to stop at kmain", Duration.ofSeconds(120),
+                () -> DebugUITools.getDebugContext() instanceof GdbStackFrame f && "kmain".equals(f.frame().func())
+                        && page().getActiveEditor() != null && "main.c".equals(page().getActiveEditor().getEditorInput().getName()));
+        Bench.print("debug-click-to-kmain-shown-built-ms", (System.nanoTime() - t0) / 1e6);
+        ToroDebugTarget target = (ToroDebugTarget) ((GdbStackFrame) DebugUITools.getDebugContext()).getDebugTarget();
+        launch = target.getLaunch();
+        long gdb = target.session().pid();
+        long qemu = target.qemu().qemu().pid();
+        assertTrue(DebugSessionTest.alive(qemu) && DebugSessionTest.alive(gdb));
+
+        ProcessHandle.of(qemu).ifPresent(ProcessHandle::destroyForcibly);
+        Ui.waitFor("the launch to end after QEMU died", Duration.ofSeconds(30), launch::isTerminated);
+        Ui.waitFor("gdb to be gone", Duration.ofSeconds(15), () -> !DebugSessionTest.alive(gdb));
+        Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
+                () -> "left: " + Kernel.childTools());
+        assertTrue(target.isTerminated());
+    }
+
+    @Test
+    void unknownStopSymbolFailsTheLaunchWithoutLeavingProcesses() throws Exception {
+        IProject project = Kernel.project();
+        var wc = Kernel.config(project, "Fault symbol");
+        wc.setAttribute(toro.studio.debug.launch.DebugAttributes.STOP_AT, "no_such_function");
+        ILaunchConfiguration config = wc.doSave();
+        try {
+            launch = config.launch(ILaunchManager.DEBUG_MODE, null);
+            throw new AssertionError("the launch should have failed");
+        } catch (org.eclipse.core.runtime.CoreException e) {
+            assertTrue(e.getMessage().contains("no_such_function") && e.getMessage().contains("Debugger tab"), e.getMessage());
+        }
+        for (ILaunch l : DebugPlugin.getDefault().getLaunchManager().getLaunches()) {
+            if (config.equals(l.getLaunchConfiguration())) {
+                launch = l;
+                Ui.waitFor("the failed launch to be terminated", Duration.ofSeconds(15), l::isTerminated);
+            }
+        }
+        Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
+                () -> "left: " + Kernel.childTools());
+    }
+
+    private static org.eclipse.ui.IWorkbenchPage page() {
+        return org.eclipse.ui.PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
+    }
+}
