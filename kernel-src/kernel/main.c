@@ -178,14 +178,24 @@ void ap_main(uint32_t index)
     sched_idle_loop();
 }
 
-/* fault=ud|pf|panic on the command line: a deliberate crash on the last core
+/* fault=ud|pf|stack|panic on the command line: a deliberate crash on the last core
  * after boot, to check the exception report, the stop of the other cores and
  * the exit status 2. */
+static int __attribute__((noinline)) overflow(volatile char *prev, int depth)
+{
+    volatile char frame[512];
+    if (depth > (1 << 20)) return 0;   /* never reached: the guard page comes first */
+    frame[0] = (char)depth;
+    frame[511] = prev ? prev[0] : 0;
+    return overflow(frame, depth + 1) + frame[511];
+}
+
 static void fault_thread(void *arg)
 {
     const char *what = arg;
     thread_sleep_ms(20);
     if (!strncmp(what, "ud", 3)) __asm__ volatile("ud2");
+    if (!strncmp(what, "stack", 6)) overflow(0, 0);   /* runs into the guard page */
     if (!strncmp(what, "pf", 3)) {
         volatile uint64_t *p = (volatile uint64_t *)stack_guard_for_slot((uint32_t)(thread_self() - toro_threads));
         (void)*p;
@@ -252,4 +262,5 @@ TORO_SYM(smp_send_init);
 TORO_SYM(ap_main);
 TORO_SYM(app_thread);
 TORO_SYM(fault_thread);
+TORO_SYM(overflow);
 TORO_SYM(smp_start_aps);
