@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import toro.studio.build.abi.AsmAnalysis;
 import toro.studio.build.diag.DiagnosticParser;
 import toro.studio.build.graph.AtomicFiles;
 import toro.studio.build.graph.BuildLog;
@@ -205,9 +206,10 @@ public final class KernelBuild {
 		return ok;
 	}
 
-	/** @return the directories the assembler searches for %include, from the -I flags. */
+	/** @return where nasm looks for %include: the tree (its working directory), then its -I directories. */
 	private List<Path> includeDirs() {
 		List<Path> dirs = new ArrayList<>();
+		dirs.add(config.tree());
 		for (String f : config.asflags())
 			if (f.startsWith("-I") && f.length() > 2)
 				dirs.add(config.tree().resolve(f.substring(2)).normalize());
@@ -228,6 +230,12 @@ public final class KernelBuild {
 			}
 			AtomicFiles.move(e.tmpDepfile(), e.depfile());
 		}
+		if (e.tool().equals("nasm")) // nasm 2.16.01's -MD omits %include files
+			for (Path inc : AsmAnalysis.includes(e.source().path(), includeDirs())) {
+				String name = graph.node(inc).name();
+				if (!deps.contains(name))
+					deps.add(name);
+			}
 		AtomicFiles.move(e.tmpOutput(), e.output().path());
 		e.output().forget();
 		long[] mtimes = new long[deps.size()];
