@@ -114,14 +114,19 @@ public final class KernelBuild {
 					StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
 				if (clean)
 					cleanBuildDir();
-				return locked(jobs, explain, cancelled, t0);
+				log = BuildLog.load(config.buildDir().resolve(LOG));
+				try {
+					return steps(jobs, explain, cancelled, t0);
+				} finally {
+					log.close();
+				}
 			}
 		}
 	}
 
-	private BuildResult locked(int jobs, boolean explain, BooleanSupplier cancelled, long t0)
+	/** Runs the steps that are out of date; the log is open. */
+	private BuildResult steps(int jobs, boolean explain, BooleanSupplier cancelled, long t0)
 			throws IOException, InterruptedException {
-		log = BuildLog.load(config.buildDir().resolve(LOG));
 		removeDeadOutputs();
 		Map<Edge, String> dirty = Explain.dirty(graph, log);
 		if (explain)
@@ -142,11 +147,7 @@ public final class KernelBuild {
 				}
 			};
 			BooleanSupplier stop = () -> cancelledSeen || (cancelledSeen = cancelled.getAsBoolean());
-			try {
-				s = new Scheduler(jobs).run(List.copyOf(dirty.keySet()), exec, h, stop, exec::killAll);
-			} finally {
-				log.close();
-			}
+			s = new Scheduler(jobs).run(List.copyOf(dirty.keySet()), exec, h, stop, exec::killAll);
 		}
 		CompileCommands.write(graph, config.buildDir().resolve("compile_commands.json"));
 		if (s.cancelled())
