@@ -21,8 +21,9 @@ static void crc_init(void)
     }
 }
 
-static uint32_t crc32(const uint8_t *p, size_t n)
+uint32_t telemetry_crc32(const uint8_t *p, size_t n)
 {
+    if (!crc_table[1]) crc_init();
     uint32_t c = 0xFFFFFFFFu;
     while (n--) c = crc_table[(c ^ *p++) & 0xFF] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;
@@ -40,7 +41,7 @@ static void send_frame(uint8_t type, const uint8_t *payload, uint16_t n)
     put16(f + 4, n);
     put32(f + 6, seq++);
     memcpy(f + 10, payload, n);
-    put32(f + 10 + n, crc32(f + 2, 8 + n));
+    put32(f + 10 + n, telemetry_crc32(f + 2, 8 + n));
     serial2_write(f, 14 + n);
 }
 
@@ -89,7 +90,12 @@ static void send_sample(void)
         put16(p + 4, t->cpu);
         p[6] = t->state;
         p[7] = t->flags & 1;
-        put64(p + 8, t->cpu_cycles);
+        uint64_t cyc = t->cpu_cycles;
+        if (t->state == T_RUNNING && t->cpu < TORO_MAX_CPUS && cpus[t->cpu].current == t) {
+            uint64_t since = cpus[t->cpu].switch_tsc;   /* the current run, up to the sample */
+            if (since && now > since) cyc += now - since;
+        }
+        put64(p + 8, cyc);
         memcpy(p + 16, (const void *)t->name, 16);
         p[31] = 0;
         send_frame(F_THREAD, p, 32);
