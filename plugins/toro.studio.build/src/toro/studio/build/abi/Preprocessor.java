@@ -351,21 +351,13 @@ final class Preprocessor {
 
 	/** @return {@code line} without its {@code ;} comment (quotes respected). */
 	static String stripComment(String line) {
-		char quote = 0;
-		for (int i = 0; i < line.length(); i++) {
-			char c = line.charAt(i);
-			if (quote != 0) {
-				if (c == quote)
-					quote = 0;
-			} else if (c == '"' || c == '\'' || c == '`') {
-				quote = c;
-			} else if (c == ';') {
+		for (int i = line.indexOf(';'); i >= 0; i = line.indexOf(';', i + 1))
+			if (!inString(line, i))
 				return line.substring(0, i);
-			}
-		}
 		return line;
 	}
 
+	/** @return whether position {@code pos} of {@code s} is inside a '', "" or `` string. */
 	private static boolean inString(String s, int pos) {
 		char quote = 0;
 		for (int i = 0; i < pos; i++) {
