@@ -146,4 +146,21 @@ class BuildEngineTest {
 			assertEquals(0, t.build(new BuildRequest(t.root, null, null, 4, false, false, java.util.Map.of("cc", cc.toString())), () -> false).stepsRun());
 		}
 	}
+
+	@Test
+	void twoBuildsOfOneTreeAtOnceTakeTurns() throws Exception {
+		try (Tree t = new Tree()) {
+			BuildRequest req = new BuildRequest(t.root, null, null, 2, false, false);
+			java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+			try {
+				var a = pool.submit(() -> toro.studio.build.KernelBuild.build(req, toro.studio.build.BuildListener.NONE, () -> false));
+				var b = pool.submit(() -> toro.studio.build.KernelBuild.build(req, toro.studio.build.BuildListener.NONE, () -> false));
+				BuildResult ra = a.get(), rb = b.get();
+				assertTrue(ra.success() && rb.success(), Tree.errors(ra) + Tree.errors(rb));
+				assertEquals(5, ra.stepsRun() + rb.stepsRun(), "one built, the other found it up to date");
+			} finally {
+				pool.shutdownNow();
+			}
+		}
+	}
 }

@@ -57,6 +57,14 @@ class DiagnosticsTest {
 	}
 
 	@Test
+	void gccOutputInColour() throws IOException {
+		List<Problem> ps = parse("cc", "gcc-color.txt");
+		assertEquals(2, ps.size(), ps.toString());
+		assertEquals(new Problem("gcc", DIR.resolve("warn.c"), 1, 12, Severity.WARNING,
+				"‘unused’ defined but not used [-Wunused-function]"), ps.get(1));
+	}
+
+	@Test
 	void nasmOutput() throws IOException {
 		List<Problem> ps = parse("nasm", "nasm.txt");
 		assertEquals(new Problem("nasm", DIR.resolve("bad.asm"), 6, 0, Severity.ERROR, "parser: instruction expected"), ps.get(0));

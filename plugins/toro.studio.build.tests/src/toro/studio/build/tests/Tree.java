@@ -97,10 +97,6 @@ final class Tree implements AutoCloseable {
 		Files.setLastModifiedTime(root.resolve(rel), FileTime.from(java.time.Instant.now()));
 	}
 
-	String read(String rel) throws IOException {
-		return Files.readString(root.resolve(rel), StandardCharsets.UTF_8);
-	}
-
 	BuildResult build() throws BuildException {
 		return build(new BuildRequest(root, null, null, 0, true, false), () -> false);
 	}
