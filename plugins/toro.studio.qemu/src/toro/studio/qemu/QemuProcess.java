@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * them): a full socket buffer stalls the guest's UART.
  *
  * No QEMU outlives its owner: {@link #stop()} quits through QMP, then terminates, then kills;
- * a JVM shutdown hook stops every live instance; and QEMU runs under
+ * a JVM shutdown hook terminates every live instance (SIGTERM, then SIGKILL after a second); and QEMU runs under
  * {@code setpriv --pdeathsig KILL} from one long-lived launcher thread, so even a JVM killed
  * with SIGKILL takes its QEMUs along (QEMU 7.2 has no exit-with-parent option of its own).
  */
@@ -48,10 +48,7 @@ public final class QemuProcess implements AutoCloseable {
 	});
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			for (QemuProcess q : LIVE)
-				q.kill();
-		}, "toro-qemu-reaper"));
+		Runtime.getRuntime().addShutdownHook(new Thread(QemuProcess::reapAll, "toro-qemu-reaper"));
 	}
 
 	private final QemuConfig config;
@@ -323,7 +320,23 @@ public final class QemuProcess implements AutoCloseable {
 		waitGone(Duration.ofSeconds(10));
 	}
 
-	/** Kills QEMU and anything it started, at once (SIGKILL); used by the shutdown hook. */
+	/**
+	 * Ends every live QEMU as the JVM exits: SIGTERM to all (QEMU shuts down cleanly on it), one
+	 * second of grace for all together, then SIGKILL for what is left.
+	 */
+	private static void reapAll() {
+		List<QemuProcess> live = new ArrayList<>(LIVE);
+		for (QemuProcess q : live) {
+			q.stopRequested = true;
+			q.process.destroy();
+		}
+		long end = System.nanoTime() + 1_000_000_000L;
+		for (QemuProcess q : live)
+			if (!q.waitGone(Duration.ofNanos(Math.max(0, end - System.nanoTime()))))
+				q.kill();
+	}
+
+	/** Kills QEMU and anything it started, at once (SIGKILL). */
 	private void kill() {
 		stopRequested = true;
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
