@@ -3,6 +3,7 @@ package toro.studio.gdbmi.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.gdbmi.ThreadRead;
 import toro.studio.gdbmi.Variable;
+import toro.studio.gdbmi.mi.ResultRecord;
 
 /** Real gdb 13 on the real kernel in real QEMU (TCG, 4 vCPUs, paused at reset). */
 class KernelDebugTest {
@@ -65,6 +68,18 @@ class KernelDebugTest {
 			StopEvent e = gdb.waitForStop(STOP);
 			gdb.delete(n);
 			return e;
+		}
+
+		/** @return completes with the reason the listeners are given when the session ends. */
+		CompletableFuture<String> exited() {
+			CompletableFuture<String> f = new CompletableFuture<>();
+			gdb.addListener(new GdbListener() {
+				@Override
+				public void exited(String why) {
+					f.complete(why);
+				}
+			});
+			return f;
 		}
 
 		@Override
@@ -290,13 +305,7 @@ class KernelDebugTest {
 	@Test
 	void qemuKilledWhileRunningEndsTheSession() throws Exception {
 		try (Target t = Target.boot("debug", 2)) {
-			CompletableFuture<String> exited = new CompletableFuture<>();
-			t.gdb.addListener(new GdbListener() {
-				@Override
-				public void exited(String why) {
-					exited.complete(why);
-				}
-			});
+			CompletableFuture<String> exited = t.exited();
 			t.gdb.cont();
 			Thread.sleep(300);
 			t.qemu.kill();
@@ -324,15 +333,18 @@ class KernelDebugTest {
 	@Test
 	void gdbDyingFailsPendingCommandsAndTellsListeners() throws Exception {
 		try (Target t = Target.boot("debug", 2)) {
-			CompletableFuture<String> exited = new CompletableFuture<>();
-			t.gdb.addListener(new GdbListener() {
-				@Override
-				public void exited(String why) {
-					exited.complete(why);
-				}
-			});
+			CompletableFuture<String> exited = t.exited();
 			t.gdb.cont();
-			ProcessHandle.of(t.gdb.pid()).orElseThrow().destroyForcibly();
+			// gdb's own shell command keeps this one pending while gdb is killed.
+			CompletableFuture<ResultRecord> pending = t.gdb.submit("-interpreter-exec console \"shell sleep 20\"");
+			Thread.sleep(300);
+			ProcessHandle gdb = ProcessHandle.of(t.gdb.pid()).orElseThrow();
+			List<ProcessHandle> children = gdb.descendants().toList();
+			gdb.destroyForcibly();
+			ExecutionException failed = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+			assertInstanceOf(GdbException.class, failed.getCause());
+			assertTrue(failed.getCause().getMessage().contains("failed: gdb was killed by signal 9"), failed.getCause().getMessage());
+			children.forEach(ProcessHandle::destroyForcibly); // the shell gdb had started
 			String why = exited.get(10, TimeUnit.SECONDS);
 			assertTrue(why.contains("gdb"), why);
 			assertEquals(RunState.EXITED, t.gdb.state());
