@@ -67,7 +67,8 @@ public final class GdbSession implements AutoCloseable, Transport.Sink {
 			s.launch(gdb, "mi3");
 		} catch (GdbException e) {
 			s.close();
-			if (s.transport == null || !s.transport.stderr().contains("mi3"))
+			// A gdb older than 9 exits at once with "Interpreter `mi3' unrecognized".
+			if (s.transport == null || !(e.getMessage() + s.transport.stderr()).contains("mi3"))
 				throw e;
 			s = new GdbSession("gdb-events");
 			s.launch(gdb, "mi2");

@@ -292,6 +292,59 @@ class KernelDebugTest {
 	}
 
 	@Test
+	void eventsReachListenersInOrderOnOneThread() throws Exception {
+		try (Target t = Target.boot("debug", 2)) {
+			List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+			java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+			CompletableFuture<StopEvent> stopped = new CompletableFuture<>();
+			t.gdb.addListener(new GdbListener() {
+				@Override
+				public void running(int id) {
+					threads.add(Thread.currentThread());
+					events.add("running");
+				}
+
+				@Override
+				public void breakpointChanged(toro.studio.gdbmi.Breakpoint b) {
+					threads.add(Thread.currentThread());
+					events.add("breakpoint " + b.number() + " hits " + b.hits());
+				}
+
+				@Override
+				public void output(char stream, String text) {
+					threads.add(Thread.currentThread());
+				}
+
+				@Override
+				public void stopped(StopEvent e) {
+					threads.add(Thread.currentThread());
+					events.add("stopped " + e.reason());
+					stopped.complete(e);
+				}
+			});
+			t.gdb.insertBreakpoint(BreakpointSpec.at("kmain"));
+			t.gdb.cont();
+			assertEquals("kmain", stopped.get(60, TimeUnit.SECONDS).frame().func());
+			assertEquals(List.of("running", "breakpoint 1 hits 1", "stopped breakpoint-hit"), events);
+			assertEquals(1, threads.size(), "one dispatcher thread");
+			assertNotEquals(Thread.currentThread(), threads.iterator().next());
+		}
+	}
+
+	@Test
+	void consoleCommandsAndQemuMonitor() throws Exception {
+		try (Target t = Target.boot("debug", 2)) {
+			t.runTo(BreakpointSpec.at("kmain"));
+			assertTrue(t.gdb.console("monitor info status").contains("VM status: paused"), "QEMU's monitor through gdb");
+			String threads = t.gdb.console("info threads");
+			assertTrue(threads.contains("Thread 1.1") && threads.contains("Thread 1.2"), threads);
+			t.gdb.selectThread(2);
+			assertTrue(t.gdb.console("thread").contains("Thread 1.2"));
+			assertTrue(t.gdb.breakpoints().isEmpty(), "runTo deleted its breakpoint");
+		}
+	}
+
+	@Test
 	void unknownSymbolsAreClearErrors() throws Exception {
 		try (Target t = Target.boot("debug", 1)) {
 			MiError b = assertThrows(MiError.class, () -> t.gdb.insertBreakpoint(BreakpointSpec.at("no_such_function")));
