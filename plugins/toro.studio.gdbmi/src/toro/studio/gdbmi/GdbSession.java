@@ -329,7 +329,13 @@ public final class GdbSession implements AutoCloseable, Transport.Sink {
 	public void interrupt() {
 		if (run.state() != RunState.RUNNING)
 			return;
-		execute("-exec-interrupt");
+		try {
+			execute("-exec-interrupt");
+		} catch (MiError e) {
+			// The target stopped by itself while the command was on its way: that is the stop.
+			if (run.state() == RunState.RUNNING)
+				throw e;
+		}
 	}
 
 	/**

@@ -338,6 +338,17 @@ class KernelDebugTest {
 			assertTrue(t.gdb.console("monitor info status").contains("VM status: paused"), "QEMU's monitor through gdb");
 			String threads = t.gdb.console("info threads");
 			assertTrue(threads.contains("Thread 1.1") && threads.contains("Thread 1.2"), threads);
+			// A child of gdb writes straight to gdb's stdout: a line that is not MI is reported and skipped.
+			CompletableFuture<String> unparsed = new CompletableFuture<>();
+			t.gdb.addListener(new GdbListener() {
+				@Override
+				public void parseError(String line, toro.studio.gdbmi.mi.MiParseException error) {
+					unparsed.complete(line + " | " + error.getMessage());
+				}
+			});
+			t.gdb.console("shell echo this is not MI");
+			assertTrue(unparsed.get(10, TimeUnit.SECONDS).startsWith("this is not MI | expected"), unparsed.get());
+			assertEquals("4", t.gdb.evaluate("2+2"), "the session goes on");
 			t.gdb.selectThread(2);
 			assertTrue(t.gdb.console("thread").contains("Thread 1.2"));
 			assertTrue(t.gdb.breakpoints().isEmpty(), "runTo deleted its breakpoint");
