@@ -19,6 +19,7 @@ import toro.studio.gdbmi.StopEvent;
 import toro.studio.gdbmi.mi.MiParseException;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuProcess;
+import toro.studio.telemetry.TelemetryShare;
 
 /**
  * {@code toro debug}: builds the debug image, starts QEMU paused with its gdb
@@ -95,11 +96,10 @@ final class DebugCommand implements Command {
 		CompletableFuture<GdbSession> gdb = drive
 				? CompletableFuture.supplyAsync(() -> GdbSession.start(Path.of(o.get("--gdb", "gdb")), image))
 				: null;
-		try (QemuProcess q = QemuProcess.start(c)) {
+		try (QemuProcess q = QemuProcess.start(c); TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
 				RunCommand.copy(q.console(), term.err, "toro-console");
-				RunCommand.drainTelemetry(q);
 				if (gdb == null)
 					return attachHint(q, image, term);
 				return session(o, q, started(gdb), script, stops, wait, term);
