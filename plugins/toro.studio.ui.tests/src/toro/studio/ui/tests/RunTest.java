@@ -20,6 +20,8 @@ import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.ui.IViewPart;
+import org.eclipse.ui.IWorkbenchPartReference;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.console.TextConsole;
 import org.junit.jupiter.api.AfterAll;
@@ -145,10 +147,10 @@ public class RunTest {
 		Workbench.waitUntil("10 s of idle history", BOOT, () -> q.history().count() >= 100);
 
 		Path images = Workbench.root().resolve("docs/images");
-		Workbench.screenshot(cores.control(), images.resolve("ide-cores-view.png"));
-		Workbench.screenshot(idle.control(), images.resolve("ide-idle-view.png"));
 		Workbench.screenshot(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(),
 				images.resolve("ide-toro-perspective.png"));
+		zoomed(cores, () -> Workbench.screenshot(cores.control(), images.resolve("ide-cores-view.png")));
+		zoomed(idle, () -> Workbench.screenshot(idle.control(), images.resolve("ide-idle-view.png")));
 		idle.exportPng(images.resolve("ide-idle-export.png"));
 		Path csv = Files.createTempFile("toro-idle", ".csv");
 		idle.exportCsv(csv);
@@ -158,6 +160,23 @@ public class RunTest {
 		assertTrue(rows.size() > 100, "the CSV holds the whole history (" + rows.size() + " lines)");
 		q.stop(Duration.ofSeconds(10));
 		assertFalse(q.qemu().isAlive(), "QEMU is gone after stop");
+	}
+
+	/** What a screenshot does. */
+	private interface Shot {
+		void take() throws Exception;
+	}
+
+	/** Takes {@code shot} with {@code view} maximized, so every column shows, after the next refresh. */
+	private static void zoomed(IViewPart view, Shot shot) throws Exception {
+		IWorkbenchPartReference ref = Workbench.page().getReference(view);
+		Workbench.page().toggleZoom(ref);
+		try {
+			Workbench.pump(1000);
+			shot.take();
+		} finally {
+			Workbench.page().toggleZoom(ref);
+		}
 	}
 
 	/** True when there are {@code n} cores and the kernel reported activity on them. */

@@ -45,7 +45,6 @@ final class IdleChart {
 		gc.setAntialias(SWT.OFF);
 		int x0 = area.x + LEFT, y0 = area.y + TOP;
 		int w = Math.max(1, area.width - LEFT - RIGHT), h = Math.max(1, area.height - TOP - BOTTOM);
-		gc.setLineWidth(2);
 		for (int c = 0; c < cores; c++) {
 			gc.setForeground(color(c));
 			int core = c;
@@ -55,7 +54,6 @@ final class IdleChart {
 		gc.setLineStyle(SWT.LINE_DASH);
 		polyline(gc, points, x0, y0, w, h, Point::hostCpu);
 		gc.setLineStyle(SWT.LINE_SOLID);
-		gc.setLineWidth(1);
 	}
 
 	/** The chart's static part (grid, scale, legend), redrawn only when its size or core count changes. */
@@ -102,11 +100,9 @@ final class IdleChart {
 		}
 		gc.drawString("idle % per core; host CPU of QEMU (dashed)", x0, y0 + h + 3, true);
 		int lx = area.x + area.width - RIGHT + 8;
-		gc.setLineWidth(2);
 		for (int c = 0; c < cores; c++)
 			legend(gc, lx, y0 + c * 16, color(c), "cpu " + c, SWT.LINE_SOLID);
 		legend(gc, lx, y0 + cores * 16, gc.getDevice().getSystemColor(SWT.COLOR_BLACK), "host CPU", SWT.LINE_DASH);
-		gc.setLineWidth(1);
 	}
 
 	private static void polyline(GC gc, List<Point> points, int x0, int y0, int w, int h,
