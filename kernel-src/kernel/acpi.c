@@ -139,3 +139,7 @@ void platform_discover(void)
             platform.apic_ids[0] = me;
         }
 }
+
+TORO_SYM(platform_discover);
+TORO_SYM(parse_madt);
+TORO_SYM(try_mp);

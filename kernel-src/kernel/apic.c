@@ -168,12 +168,12 @@ static uint64_t pit_calibrate(uint64_t *lapic_out)
     lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
     lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
     struct stamp p0 = take(pit2_read), l0 = take(lapic_cur_read);
-    /* wait for 10 ms of PIT ticks (11932), with a bound in case it never moves */
+    /* wait for 5 ms of PIT ticks (5966), with a bound in case it never moves */
     uint32_t spins = 0;
     struct stamp p1;
     for (;;) {
         uint32_t v = pit2_read();
-        if (p0.val - v >= 11932 && v < p0.val) break;
+        if (p0.val - v >= 5966 && v < p0.val) break;
         if (++spins > 2000000) { outb(0x61, p61); return 0; }
     }
     p1 = take(pit2_read);
@@ -211,7 +211,7 @@ static uint64_t pit0_calibrate(uint64_t *lapic_out)
     uint32_t spins = 0;
     for (;;) {
         uint32_t v = pit0_read();
-        if (v < p0.val && p0.val - v >= 11932) break;
+        if (v < p0.val && p0.val - v >= 5966) break;
         if (v > p0.val + 16 || ++spins > 2000000) { outb(0x43, 0x30); lw(LAPIC_TMR_INIT, 0); return 0; }
     }
     struct stamp p1 = take(pit0_read), l1 = take(lapic_cur_read);
@@ -278,7 +278,7 @@ void timer_calibrate(void)
             lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
             lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
             struct stamp a = take(lapic_cur_read);
-            while (a.val - lr(LAPIC_TMR_CUR) < 625000) cpu_pause();   /* 10 ms */
+            while (a.val - lr(LAPIC_TMR_CUR) < 312500) cpu_pause();   /* 5 ms */
             struct stamp b = take(lapic_cur_read);
             lw(LAPIC_TMR_INIT, 0);
             uint64_t ns = (uint64_t)(a.val - b.val) * 16;
@@ -291,3 +291,10 @@ void timer_calibrate(void)
     if (!lapic_khz) lapic_khz = 62500;
     kprintf("toro: tsc %lu kHz (%s), lapic timer %lu kHz\n", tsc_khz, tsc_source, lapic_khz);
 }
+
+TORO_SYM(lapic_init);
+TORO_SYM(lapic_timer_arm);
+TORO_SYM(lapic_send_ipi);
+TORO_SYM(timer_calibrate);
+TORO_SYM(ioapic_init);
+TORO_SYM(delay_us);

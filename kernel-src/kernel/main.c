@@ -89,8 +89,13 @@ void smp_start_aps(void)
     uint32_t n = platform.ncpus;
     if (n <= 1) return;
     memcpy((void *)TRAMPOLINE_PAGE, tramp_start, (size_t)(tramp_end - tramp_start));
+    /* INIT-to-SIPI delay: 10 ms on hardware; under a hypervisor (CPUID.1:ECX
+     * bit 31) INIT is taken at once, so 200 us are enough (as Linux does). */
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    uint64_t need = (r[2] >> 31) & 1 ? 200 : 10000;
     uint64_t since = tsc_to_us(rdtsc() - init_sent_tsc);
-    if (since < 10000) wait_publishing(10000 - since, 0, 0);
+    if (since < need) wait_publishing(need - since, 0, 0);
     for (uint32_t i = 1; i < n; i++) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
     wait_publishing(200, 0, 0);
     if (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1) {
@@ -194,14 +199,19 @@ void kmain(uint64_t start_info)
     /* TCG starts the TSC at 0 at CPU reset: these are times since QEMU reset the CPU */
     kprintf("toro: note boot: kernel entry at %lu us, ready at %lu us (TSC since reset)\n",
             tsc_to_us(boot_entry_tsc), tsc_to_us(ready_tsc));
-    if (app_main) thread_create_on(0, app_thread, 0, "app_main");
+    if (app_main) {
+        thread_t *a = thread_create_on(0, app_thread, 0, "app_main");
+        if (a) thread_detach(a);
+    }
     static char fault_buf[16];
     if (cmdline_get("fault", fault_buf, sizeof fault_buf))
-        thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault");
+        thread_detach(thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault"));
     sched_idle_loop();
 }
 
 TORO_SYM(kmain);
+TORO_SYM(parse_start_info);
+TORO_SYM(smp_send_init);
 TORO_SYM(ap_main);
 TORO_SYM(app_thread);
 TORO_SYM(fault_thread);

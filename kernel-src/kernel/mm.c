@@ -252,6 +252,9 @@ uint64_t mem_free_bytes(void)
 }
 
 TORO_SYM(page_alloc);
+TORO_SYM(mm_init_from);
+TORO_SYM(drain_remote);
+TORO_SYM(mem_free_bytes);
 TORO_SYM(page_free);
 TORO_SYM(kmalloc);
 TORO_SYM(kfree);

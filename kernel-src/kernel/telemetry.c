@@ -122,3 +122,5 @@ void telemetry_tick(void)
 }
 
 TORO_SYM(telemetry_tick);
+TORO_SYM(send_sample);
+TORO_SYM(send_frame);

@@ -71,3 +71,9 @@ char *strncpy0(char *d, const char *s, size_t n)
     for (; i < n; i++) d[i] = 0;
     return d;
 }
+
+TORO_SYM(memset);
+TORO_SYM(memcpy);
+TORO_SYM(memmove);
+TORO_SYM(memcmp);
+TORO_SYM(strlen);

@@ -1,5 +1,6 @@
 /* bench: cycles per operation of the scheduler's basic operations, one line
- * each: toro: bench NAME cycles/op=N. Exits 0. */
+ * each: toro: bench NAME cycles/op=N (the cross-core ones need 2 cores and
+ * print `toro: bench NAME skipped: needs 2 cores` on one). Exits 0. */
 #include <toro/thread.h>
 
 #define N_YIELD 20000
@@ -55,7 +56,7 @@ static void contender(void *arg)
 void app_main(void)
 {
     uint32_t peer = toro_ncpus > 1 ? 1 : 0;
-    if (toro_ncpus < 2) kprintf("toro: bench note: 1 core, remote benchmarks run on core 0\n");
+    bool two = toro_ncpus > 1;
 
     /* yield: 2 threads x N_YIELD yields = 2*N_YIELD switches */
     thread_t *a = thread_create_on(0, yielder, 0, "yield-a");
@@ -65,22 +66,27 @@ void app_main(void)
     thread_join(b);
     report("yield", rdtsc() - t0, 2 * N_YIELD);
 
-    t0 = rdtsc();
-    for (int i = 0; i < N_CREATE; i++) thread_join(thread_create_on(peer, nothing, 0, "empty"));
-    report("remote_create", rdtsc() - t0, N_CREATE);
+    if (two) {
+        t0 = rdtsc();
+        for (int i = 0; i < N_CREATE; i++) thread_join(thread_create_on(peer, nothing, 0, "empty"));
+        report("remote_create", rdtsc() - t0, N_CREATE);
 
-    thread_t *e = thread_create_on(peer, echo, 0, "echo");
-    struct toro_msg m;
-    msg_send(peer, 1, 0);   /* warm up */
-    msg_recv(&m);
-    t0 = rdtsc();
-    for (int i = 0; i < N_MSG; i++) {
-        msg_send(peer, (uint64_t)i, 0);
+        thread_t *e = thread_create_on(peer, echo, 0, "echo");
+        struct toro_msg m;
+        msg_send(peer, 1, 0);   /* warm up */
         msg_recv(&m);
+        t0 = rdtsc();
+        for (int i = 0; i < N_MSG; i++) {
+            msg_send(peer, (uint64_t)i, 0);
+            msg_recv(&m);
+        }
+        report("msg_roundtrip", rdtsc() - t0, N_MSG);
+        msg_send(peer, ~0ull, 0);
+        thread_join(e);
+    } else {
+        kprintf("toro: bench remote_create skipped: needs 2 cores\n");
+        kprintf("toro: bench msg_roundtrip skipped: needs 2 cores\n");
     }
-    report("msg_roundtrip", rdtsc() - t0, N_MSG);
-    msg_send(peer, ~0ull, 0);
-    thread_join(e);
 
     mutex_t mu = MUTEX_INIT;
     t0 = rdtsc();
@@ -92,12 +98,16 @@ void app_main(void)
     for (int i = 0; i < N_LOCK; i++) { spin_lock(&sl); spin_unlock(&sl); }
     report("spin_uncontended", rdtsc() - t0, N_LOCK);
 
-    cont_cores = toro_ncpus > 1 ? 2 : 1;
-    thread_t *c[2];
-    t0 = rdtsc();
-    for (uint32_t i = 0; i < cont_cores; i++) c[i] = thread_create_on(i, contender, 0, "contender");
-    for (uint32_t i = 0; i < cont_cores; i++) thread_join(c[i]);
-    report("spin_contended", rdtsc() - t0, (uint64_t)N_CONT * cont_cores);
+    if (two) {
+        cont_cores = 2;
+        thread_t *c[2];
+        t0 = rdtsc();
+        for (uint32_t i = 0; i < cont_cores; i++) c[i] = thread_create_on(i, contender, 0, "contender");
+        for (uint32_t i = 0; i < cont_cores; i++) thread_join(c[i]);
+        report("spin_contended", rdtsc() - t0, (uint64_t)N_CONT * cont_cores);
+    } else {
+        kprintf("toro: bench spin_contended skipped: needs 2 cores\n");
+    }
 
     toro_exit(EXIT_SUCCESS_CODE);
 }

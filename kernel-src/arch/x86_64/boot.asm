@@ -234,13 +234,13 @@ align 16
 cpu_boot_stacks:
     resb BOOT_STACK_SIZE * TORO_MAX_CPUS
 
-%macro ASM_SYM 1
+; Symbol records for backtraces (as TORO_SYM in include/toro/kernel.h emits them).
 section .rodata
-%%name: db %str(%1), 0
+sym_pvh_start: db "pvh_start", 0
+sym_long_entry: db "long_entry", 0
+sym_ap_entry64: db "ap_entry64", 0
 section .toro_syms
 align 16
-    dq %1, %%name
-%endmacro
-ASM_SYM pvh_start
-ASM_SYM long_entry
-ASM_SYM ap_entry64
+    dq pvh_start, sym_pvh_start
+    dq long_entry, sym_long_entry
+    dq ap_entry64, sym_ap_entry64
