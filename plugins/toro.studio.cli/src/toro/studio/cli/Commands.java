@@ -16,6 +16,7 @@ final class Commands {
 				new DoctorCommand(),
 				new StudioCommand(),
 				new RunCommand(),
-				new TestCommand());
+				new TestCommand(),
+				new TopCommand());
 	}
 }
