@@ -78,7 +78,8 @@ void lapic_timer_arm(uint64_t deadline)
     }
     uint64_t now = rdtsc();
     uint64_t delta = deadline > now ? deadline - now : 0;
-    uint64_t count = delta / 1000 * lapic_khz / tsc_khz * 1000 + (delta % 1000) * lapic_khz / tsc_khz;
+    if (delta > (1ull << 40)) delta = 1ull << 40;            /* no overflow below */
+    uint64_t count = (delta * lapic_khz + tsc_khz - 1) / tsc_khz; /* rounded up: never early */
     if (count == 0) count = 1;
     if (count > 0xFFFFFFFFull) count = 0xFFFFFFFFull;
     lw(LAPIC_LVT_TMR, VEC_TIMER);

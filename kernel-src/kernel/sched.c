@@ -86,8 +86,6 @@ static void handle_msg(struct cpu *c, struct kmsg *k)
         wake_local(c, (thread_t *)k->a);
         break;
     case MSG_USER: {
-        uint32_t n = c->umsg_tail - c->umsg_head;
-        if (n >= UMSG_SLOTS) panic("cpu %u: message inbox full", c->index);
         c->umsg[c->umsg_tail % UMSG_SLOTS] = *k;
         c->umsg_tail++;
         thread_t *w = c->umsg_waiters;
@@ -115,6 +113,9 @@ static bool mbox_process(struct cpu *c)
         uint32_t tail = __atomic_load_n(&m->tail, __ATOMIC_ACQUIRE);
         while (m->head != tail) {
             struct kmsg k = m->m[m->head % MBOX_SLOTS];
+            /* inbox full: leave user messages in the slots (the sender then
+             * waits for room) until a thread of this core takes some */
+            if (k.type == MSG_USER && c->umsg_tail - c->umsg_head >= UMSG_SLOTS) break;
             __atomic_store_n(&m->head, m->head + 1, __ATOMIC_RELEASE);
             handle_msg(c, &k);
             any = true;
