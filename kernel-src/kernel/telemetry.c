@@ -90,7 +90,12 @@ static void send_sample(void)
         put16(p + 4, t->cpu);
         p[6] = t->state;
         p[7] = t->flags & 1;
-        put64(p + 8, t->cpu_cycles);
+        uint64_t cyc = t->cpu_cycles;
+        if (t->state == T_RUNNING && t->cpu < TORO_MAX_CPUS && cpus[t->cpu].current == t) {
+            uint64_t since = cpus[t->cpu].switch_tsc;   /* the current run, up to the sample */
+            if (since && now > since) cyc += now - since;
+        }
+        put64(p + 8, cyc);
         memcpy(p + 16, (const void *)t->name, 16);
         p[31] = 0;
         send_frame(F_THREAD, p, 32);

@@ -349,10 +349,10 @@ TORO_TEST(ipi_wakeup, 75)
 
 /* ---------------------------------------------------------------- TSC */
 /* Causality across cores: a TSC value read on one core before a store must be
- * below a TSC read on another core after it sees the store. */
+ * below a TSC read on another core after it sees the store, up to the
+ * tolerance of the boot-time synchronisation (20 us). */
 static volatile uint64_t tsc_ball;
 static volatile uint32_t tsc_turn;
-static volatile int tsc_bad;
 static volatile uint64_t tsc_bad_by;
 
 static void tsc_partner(void *arg)
@@ -361,7 +361,7 @@ static void tsc_partner(void *arg)
     for (uint32_t i = 1; i <= 40; i += 2) {
         while (__atomic_load_n(&tsc_turn, __ATOMIC_ACQUIRE) != i) cpu_pause();
         uint64_t mine = rdtsc();
-        if (mine < tsc_ball) { tsc_bad = 1; tsc_bad_by = tsc_ball - mine; }
+        if (mine < tsc_ball && tsc_ball - mine > tsc_bad_by) tsc_bad_by = tsc_ball - mine;
         tsc_ball = rdtsc();
         __atomic_store_n(&tsc_turn, i + 1, __ATOMIC_RELEASE);
     }
@@ -371,23 +371,25 @@ TORO_TEST(tsc_sync, 77)
 {
     if (toro_ncpus < 2) SKIP("needs 2 cores");
     uint32_t bad = 0;
-    uint64_t by = 0;
+    uint64_t by = 0, worst = 0;
     for (uint32_t c = 1; c < toro_ncpus; c++) {
         tsc_turn = 0;
-        tsc_bad = 0;
+        tsc_bad_by = 0;
         thread_t *t = thread_create_on(c, tsc_partner, 0, "tscsync");
         for (uint32_t i = 0; i < 40; i += 2) {
             while (__atomic_load_n(&tsc_turn, __ATOMIC_ACQUIRE) != i) cpu_pause();
             uint64_t mine = rdtsc();
-            if (i && mine < tsc_ball) { tsc_bad = 1; tsc_bad_by = tsc_ball - mine; }
+            if (i && mine < tsc_ball && tsc_ball - mine > tsc_bad_by) tsc_bad_by = tsc_ball - mine;
             tsc_ball = rdtsc();
             __atomic_store_n(&tsc_turn, i + 1, __ATOMIC_RELEASE);
         }
         while (__atomic_load_n(&tsc_turn, __ATOMIC_ACQUIRE) != 40) cpu_pause();
         thread_join(t);
-        if (tsc_bad) { bad = c; by = tsc_bad_by; break; }
+        if (tsc_bad_by > worst) worst = tsc_bad_by;
+        if (tsc_bad_by > tsc_from_us(20)) { bad = c; by = tsc_bad_by; break; }
     }
-    CHECK(!bad, "TSC of cpu %u and cpu 0 out of order by %lu cycles", bad, by);
+    kprintf("toro: note TSC across cores: largest inversion %lu cycles (%lu ns)\n", worst, tsc_to_ns(worst));
+    CHECK(!bad, "TSC of cpu %u and cpu 0 out of order by %lu cycles (> 20 us)", bad, by);
     return TEST_PASS;
 }
 

@@ -63,7 +63,7 @@ final class BenchBuild implements Command {
 		List<String> rest = new ArrayList<>();
 		String jobsText = BuildCommand.jobsOption(args, rest);
 		Options o = Options.parse(rest, "--tree=", "--target=", "--profile=", "--runs=", "--header=");
-		int jobs = jobsText == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(jobsText);
+		int jobs = jobsText == null ? Runtime.getRuntime().availableProcessors() : BuildCommand.parseJobs(jobsText);
 		int runs = o.integer("--runs", 3, 1, 50);
 		Path tree = o.get("--tree", null) != null ? Path.of(o.get("--tree", null)).toAbsolutePath() : ToroHome.kernelTree();
 		Path work = Files.createTempDirectory("toro-bench-build");
