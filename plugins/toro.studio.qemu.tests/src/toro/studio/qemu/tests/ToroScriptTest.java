@@ -120,6 +120,14 @@ class ToroScriptTest {
 		Images.of("test");
 	}
 
+	/** @return the private directory of a QEMU, from its -chardev argument. */
+	static Path privateDirOf(long qemu) {
+		Matcher m = Pattern.compile("path=(\\S+)/com1\\.sock").matcher(Procs.cmdline(qemu));
+		assertTrue(m.find(), Procs.cmdline(qemu));
+		assertTrue(Files.isDirectory(Path.of(m.group(1))));
+		return Path.of(m.group(1));
+	}
+
 	static void kill(String signal, long pid) throws Exception {
 		new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
 	}
@@ -184,10 +192,12 @@ class ToroScriptTest {
 		Toro t = toro("run");
 		long qemu = t.qemuPid();
 		t.awaitOut("toro: ready", 120);
+		Path dir = privateDirOf(qemu);
 		kill("INT", t.p.pid());
 		assertEquals(130, t.waitFor(60), t.err());
 		assertTrue(t.err().contains("interrupted: stopping QEMU"), t.err());
 		assertTrue(Procs.goneWithin(qemu, 5000), "QEMU outlived toro");
+		assertFalse(Files.exists(dir), dir + " left behind");
 	}
 
 	@Test
@@ -195,9 +205,14 @@ class ToroScriptTest {
 		Toro t = toro("run");
 		long qemu = t.qemuPid();
 		t.awaitOut("toro: ready", 120);
+		Path dir = privateDirOf(qemu);
 		kill("KILL", t.p.pid());
 		t.p.waitFor(30, TimeUnit.SECONDS);
 		assertTrue(Procs.goneWithin(qemu, 5000), "QEMU " + qemu + " outlived the killed JVM");
+		// nothing could clean up after SIGKILL: the next start sweeps the orphan directory
+		Toro next = toro("run", "--timeout", "1");
+		assertEquals(124, next.waitFor(300), next.err());
+		assertFalse(Files.exists(dir), dir + " not swept");
 	}
 
 	@Test
@@ -253,5 +268,24 @@ class ToroScriptTest {
 		assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
 		Files.delete(png);
 		assertFalse(Procs.qemusWith("telemetry=0 idle=").stream().anyMatch(Procs::alive));
+	}
+
+	@Test
+	void topAttachesToARunningInstance() throws Exception {
+		Toro run = toro("run", "--smp", "2", "--timeout", "300");
+		long qemu = run.qemuPid();
+		run.awaitOut("toro: ready", 120);
+		Toro top = toro("top", "--attach", "--pid", Long.toString(qemu), "--json", "--duration", "2");
+		assertEquals(0, top.waitFor(120), top.err());
+		List<String> lines = top.out().lines().toList();
+		assertEquals(2, lines.size(), top.out());
+		Map<?, ?> last = (Map<?, ?>) Json.parse(lines.get(1));
+		assertEquals(2, ((List<?>) last.get("cores")).size(), lines.get(1));
+		assertTrue(((Number) last.get("frames_ok")).longValue() > 0);
+		kill("INT", run.p.pid());
+		assertEquals(130, run.waitFor(60));
+		Toro none = toro("top", "--attach", "--pid", Long.toString(qemu));
+		assertEquals(1, none.waitFor(120));
+		assertTrue(none.err().contains("no toro run with QEMU pid"), none.err());
 	}
 }
