@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.ResourcesPlugin;
@@ -20,6 +21,15 @@ import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
 import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.debug.ui.contexts.AbstractDebugContextProvider;
+import org.eclipse.debug.ui.contexts.DebugContextEvent;
+import org.eclipse.debug.ui.contexts.IDebugContextService;
+import org.eclipse.jface.viewers.ISelection;
+import org.eclipse.jface.viewers.TreePath;
+import org.eclipse.jface.viewers.TreeSelection;
+import org.eclipse.ui.IViewPart;
+import org.eclipse.ui.IWorkbenchPart;
+import org.eclipse.ui.IWorkbenchPartReference;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.console.TextConsole;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +66,7 @@ public class RunTest {
 	private IProject project;
 	private ILaunch launch;
 	private QemuLaunch session;
+	private ILaunch busy;
 
 	@BeforeAll
 	void createProjectAndOpenPerspective() throws Exception {
@@ -136,7 +147,7 @@ public class RunTest {
 		wc.setAttribute(LaunchAttributes.TARGET, "stress");
 		wc.setAttribute(LaunchAttributes.APPEND, "telemetry=10 stress=30");
 		ILaunchConfiguration config = wc.doSave();
-		ILaunch busy = Workbench.offUi(LAUNCH, () -> config.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
+		busy = Workbench.offUi(LAUNCH, () -> config.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
 		QemuLaunch q = (QemuLaunch) CoreModelSources.of(busy);
 		CoresView cores = (CoresView) Workbench.page().showView(CoresView.ID);
 		IdleView idle = (IdleView) Workbench.page().showView(IdleView.ID);
@@ -145,10 +156,10 @@ public class RunTest {
 		Workbench.waitUntil("10 s of idle history", BOOT, () -> q.history().count() >= 100);
 
 		Path images = Workbench.root().resolve("docs/images");
-		Workbench.screenshot(cores.control(), images.resolve("ide-cores-view.png"));
-		Workbench.screenshot(idle.control(), images.resolve("ide-idle-view.png"));
 		Workbench.screenshot(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(),
 				images.resolve("ide-toro-perspective.png"));
+		zoomed(cores, () -> Workbench.screenshot(cores.control(), images.resolve("ide-cores-view.png")));
+		zoomed(idle, () -> Workbench.screenshot(idle.control(), images.resolve("ide-idle-view.png")));
 		idle.exportPng(images.resolve("ide-idle-export.png"));
 		Path csv = Files.createTempFile("toro-idle", ".csv");
 		idle.exportCsv(csv);
@@ -158,6 +169,75 @@ public class RunTest {
 		assertTrue(rows.size() > 100, "the CSV holds the whole history (" + rows.size() + " lines)");
 		q.stop(Duration.ofSeconds(10));
 		assertFalse(q.qemu().isAlive(), "QEMU is gone after stop");
+	}
+
+	@Test
+	@Order(5)
+	void theViewsFollowTheLaunchSelectedInTheDebugContext() throws Exception {
+		// two kernels running at once (the platform removes terminated launches when a new one starts)
+		ILaunch two = Workbench.offUi(LAUNCH, () -> Launches.config(project, "follow-2", "MICROVM", 2)
+				.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
+		ILaunch three = Workbench.offUi(LAUNCH, () -> Launches.config(project, "follow-3", "MICROVM", 3)
+				.launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
+		CoresView cores = (CoresView) Workbench.page().showView(CoresView.ID);
+		IViewPart idle = Workbench.page().showView(IdleView.ID);
+		IDebugContextService contexts = DebugUITools.getDebugContextManager()
+				.getContextService(PlatformUI.getWorkbench().getActiveWorkbenchWindow());
+		Selector selector = new Selector(idle);
+		contexts.addDebugContextProvider(selector);
+		try {
+			Workbench.page().activate(cores);
+			Workbench.page().activate(idle);
+			Supplier<String> state = () -> "debug context " + contexts.getActiveContext() + ", cores " + cores.cores().size();
+			selector.select(two);
+			Workbench.waitUntil(() -> "the Cores view showing the selected 2-core launch; " + state.get(), BOOT,
+					() -> cores.cores().size() == 2);
+			selector.select(three);
+			Workbench.waitUntil(() -> "the Cores view showing the selected 3-core launch; " + state.get(), BOOT,
+					() -> cores.cores().size() == 3);
+			selector.select(two);
+			Workbench.waitUntil(() -> "the Cores view back on the 2-core launch; " + state.get(), BOOT,
+					() -> cores.cores().size() == 2);
+		} finally {
+			contexts.removeDebugContextProvider(selector);
+			Launches.terminateAll();
+		}
+	}
+
+	/** A debug context provider that selects a launch, as the Debug view does when the user clicks one. */
+	private static final class Selector extends AbstractDebugContextProvider {
+		private ISelection selection = TreeSelection.EMPTY;
+
+		Selector(IWorkbenchPart part) {
+			super(part);
+		}
+
+		void select(ILaunch l) {
+			selection = new TreeSelection(new TreePath(new Object[] { l }));
+			fire(new DebugContextEvent(this, selection, DebugContextEvent.ACTIVATED));
+		}
+
+		@Override
+		public ISelection getActiveContext() {
+			return selection;
+		}
+	}
+
+	/** What a screenshot does. */
+	private interface Shot {
+		void take() throws Exception;
+	}
+
+	/** Takes {@code shot} with {@code view} maximized, so every column shows, after the next refresh. */
+	private static void zoomed(IViewPart view, Shot shot) throws Exception {
+		IWorkbenchPartReference ref = Workbench.page().getReference(view);
+		Workbench.page().toggleZoom(ref);
+		try {
+			Workbench.pump(1000);
+			shot.take();
+		} finally {
+			Workbench.page().toggleZoom(ref);
+		}
 	}
 
 	/** True when there are {@code n} cores and the kernel reported activity on them. */

@@ -14,7 +14,7 @@ import toro.studio.launch.IdleHistory.Point;
 /**
  * Draws the Idle view's line chart with plain SWT: each core's idle % over
  * time (one colour per core), and the host CPU % of the QEMU process as a
- * dashed black line, on a 0-100 % scale (host CPU above 100 % is clipped and
+ * black line, on a 0-100 % scale (host CPU above 100 % is clipped and
  * its true value is in the view's figures). Used for the screen and for PNG
  * export alike.
  */
@@ -45,17 +45,13 @@ final class IdleChart {
 		gc.setAntialias(SWT.OFF);
 		int x0 = area.x + LEFT, y0 = area.y + TOP;
 		int w = Math.max(1, area.width - LEFT - RIGHT), h = Math.max(1, area.height - TOP - BOTTOM);
-		gc.setLineWidth(2);
 		for (int c = 0; c < cores; c++) {
 			gc.setForeground(color(c));
 			int core = c;
 			polyline(gc, points, x0, y0, w, h, p -> core < p.idle().length ? p.idle()[core] : Double.NaN);
 		}
 		gc.setForeground(gc.getDevice().getSystemColor(SWT.COLOR_BLACK));
-		gc.setLineStyle(SWT.LINE_DASH);
 		polyline(gc, points, x0, y0, w, h, Point::hostCpu);
-		gc.setLineStyle(SWT.LINE_SOLID);
-		gc.setLineWidth(1);
 	}
 
 	/** The chart's static part (grid, scale, legend), redrawn only when its size or core count changes. */
@@ -100,13 +96,11 @@ final class IdleChart {
 			gc.drawLine(x0, y, x0 + w, y);
 			gc.drawString(pct + "%", area.x + 4, y - 7, true);
 		}
-		gc.drawString("idle % per core; host CPU of QEMU (dashed)", x0, y0 + h + 3, true);
+		gc.drawString("idle % per core; host CPU of QEMU (black)", x0, y0 + h + 3, true);
 		int lx = area.x + area.width - RIGHT + 8;
-		gc.setLineWidth(2);
 		for (int c = 0; c < cores; c++)
-			legend(gc, lx, y0 + c * 16, color(c), "cpu " + c, SWT.LINE_SOLID);
-		legend(gc, lx, y0 + cores * 16, gc.getDevice().getSystemColor(SWT.COLOR_BLACK), "host CPU", SWT.LINE_DASH);
-		gc.setLineWidth(1);
+			legend(gc, lx, y0 + c * 16, color(c), "cpu " + c);
+		legend(gc, lx, y0 + cores * 16, gc.getDevice().getSystemColor(SWT.COLOR_BLACK), "host CPU");
 	}
 
 	private static void polyline(GC gc, List<Point> points, int x0, int y0, int w, int h,
@@ -133,11 +127,9 @@ final class IdleChart {
 		return 0;
 	}
 
-	private static void legend(GC gc, int x, int y, Color color, String label, int style) {
+	private static void legend(GC gc, int x, int y, Color color, String label) {
 		gc.setForeground(color);
-		gc.setLineStyle(style);
 		gc.drawLine(x, y + 7, x + 20, y + 7);
-		gc.setLineStyle(SWT.LINE_SOLID);
 		gc.setForeground(gc.getDevice().getSystemColor(SWT.COLOR_BLACK));
 		gc.drawString(label, x + 24, y, true);
 	}

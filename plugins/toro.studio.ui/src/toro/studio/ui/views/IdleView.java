@@ -38,7 +38,10 @@ public final class IdleView extends ViewPart {
 	/** The view's id. */
 	public static final String ID = "toro.studio.ui.views.idle";
 
+	private static final int FIGURES_PERIOD_MS = 500;
+
 	private Label figures;
+	private long figuresNanos;
 	private Canvas canvas;
 	private SourceTracker tracker;
 	private IdleHistory history;
@@ -86,10 +89,17 @@ public final class IdleView extends ViewPart {
 		canvas.redraw();
 	}
 
-	/** Sets the figures line unless it already reads {@code text} (a label change costs a relayout). */
+	/**
+	 * Sets the figures line, at most every {@value #FIGURES_PERIOD_MS} ms: a
+	 * label change costs a text layout, and numbers changing faster cannot be
+	 * read anyway (the chart still moves at the telemetry's rate).
+	 */
 	private void setFigures(String text) {
-		if (!text.equals(figures.getText()))
-			figures.setText(text);
+		long now = System.nanoTime();
+		if (now - figuresNanos < FIGURES_PERIOD_MS * 1_000_000L || text.equals(figures.getText()))
+			return;
+		figuresNanos = now;
+		figures.setText(text);
 	}
 
 	/** The number of samples in the history on show (0 if none). */
