@@ -55,7 +55,7 @@ import toro.studio.ui.views.IdleView;
  * with 2 cores shows `toro: ready cpus=2` in the console, the Cores view shows
  * both cores with data, the Idle view has samples, and terminating leaves no
  * QEMU process; a kernel fault ends with exit value 2 and a clear message.
- * Takes the screenshots of the views for docs/images/.
+ * Takes the screenshots of the views (for docs/images/: see Workbench.screenshots()).
  */
 @TestInstance(Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
@@ -155,7 +155,7 @@ public class RunTest {
 				&& cores.cores().stream().filter(c -> c.contextSwitchesPerSec() > 0).count() >= 2);
 		Workbench.waitUntil("10 s of idle history", BOOT, () -> q.history().count() >= 100);
 
-		Path images = Workbench.root().resolve("docs/images");
+		Path images = Workbench.screenshots();
 		Workbench.screenshot(PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(),
 				images.resolve("ide-toro-perspective.png"));
 		zoomed(cores, () -> Workbench.screenshot(cores.control(), images.resolve("ide-cores-view.png")));

@@ -39,6 +39,14 @@ final class Workbench {
 		return PlatformUI.getWorkbench().getActiveWorkbenchWindow().getActivePage();
 	}
 
+	/**
+	 * Where screenshots go: the system property toro.screenshots (the build sets it to the test
+	 * bundle's target/screenshots; -Dtoro.screenshots=$PWD/docs/images refreshes the README's).
+	 */
+	static Path screenshots() {
+		return Path.of(System.getProperty("toro.screenshots", root().resolve("target/screenshots").toString()));
+	}
+
 	/** The checkout root (tests get it as the system property toro.root). */
 	static Path root() {
 		String r = System.getProperty("toro.root");
