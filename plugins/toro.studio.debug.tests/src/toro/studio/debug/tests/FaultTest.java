@@ -48,6 +48,8 @@ class FaultTest {
                         && page().getActiveEditor() != null && "main.c".equals(page().getActiveEditor().getEditorInput().getName()));
         Bench.print("debug-click-to-kmain-shown-built-ms", (System.nanoTime() - t0) / 1e6);
         ToroDebugTarget target = (ToroDebugTarget) ((GdbStackFrame) DebugUITools.getDebugContext()).getDebugTarget();
+        String console = toro.studio.debug.ui.console.GdbConsoles.of(target).getDocument().get();
+        System.out.println("BENCH-PHASES " + console.lines().filter(l -> l.startsWith("[debug session up")).findFirst().orElse("?"));
         launch = target.getLaunch();
         long gdb = target.session().pid();
         long qemu = target.qemu().qemu().pid();
