@@ -40,8 +40,9 @@ static bool parse_madt(struct sdt *m)
     platform.lapic_base = *(uint32_t *)((uint8_t *)m + 36);
     while (p + 2 <= end && p[1]) {
         switch (p[0]) {
-        case 0:   /* processor local APIC: flags bit 0 enabled, bit 1 online capable */
-            if (*(uint32_t *)(p + 4) & 3) add_cpu(p[3]);
+        case 0:   /* processor local APIC: flags bit 0 enabled (bit 1, online
+                   * capable, is a core that may be added later: not started) */
+            if (*(uint32_t *)(p + 4) & 1) add_cpu(p[3]);
             break;
         case 1:   /* IOAPIC */
             if (!platform.have_ioapic) {
@@ -53,7 +54,7 @@ static bool parse_madt(struct sdt *m)
             platform.lapic_base = *(uint64_t *)(p + 4);
             break;
         case 9:   /* x2APIC */
-            if ((*(uint32_t *)(p + 8) & 3) && *(uint32_t *)(p + 4) < 255) add_cpu(*(uint32_t *)(p + 4));
+            if ((*(uint32_t *)(p + 8) & 1) && *(uint32_t *)(p + 4) < 255) add_cpu(*(uint32_t *)(p + 4));
             break;
         }
         p += p[1];
@@ -139,3 +140,7 @@ void platform_discover(void)
             platform.apic_ids[0] = me;
         }
 }
+
+TORO_SYM(platform_discover);
+TORO_SYM(parse_madt);
+TORO_SYM(try_mp);

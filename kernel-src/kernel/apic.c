@@ -78,7 +78,8 @@ void lapic_timer_arm(uint64_t deadline)
     }
     uint64_t now = rdtsc();
     uint64_t delta = deadline > now ? deadline - now : 0;
-    uint64_t count = delta / 1000 * lapic_khz / tsc_khz * 1000 + (delta % 1000) * lapic_khz / tsc_khz;
+    if (delta > (1ull << 40)) delta = 1ull << 40;            /* no overflow below */
+    uint64_t count = (delta * lapic_khz + tsc_khz - 1) / tsc_khz; /* rounded up: never early */
     if (count == 0) count = 1;
     if (count > 0xFFFFFFFFull) count = 0xFFFFFFFFull;
     lw(LAPIC_LVT_TMR, VEC_TIMER);
@@ -128,65 +129,129 @@ void ioapic_init(void)
 }
 
 /* ---------------------------------------------------------------- calibration */
-/* PIT channel 2, gated through port 0x61, one-shot of `ticks` at 1.193182 MHz.
- * Returns the TSC cycles elapsed, or 0 if the PIT does not count. */
-static uint32_t pit_lapic0, pit_lapic1;   /* LAPIC timer counts over the same window */
+/* Under TCG on a busy host the vCPU thread can be descheduled for milliseconds
+ * at any point, so every reading of a reference counter is bracketed by two
+ * TSC reads; the tightest of several brackets is kept. */
+struct stamp { uint64_t tsc; uint32_t val; };
 
-static uint64_t pit_measure(uint32_t ticks)
+static uint32_t pit2_read(void)
+{
+    outb(0x43, 0x80);                        /* latch channel 2 */
+    uint32_t lo = inb(0x42), hi = inb(0x42);
+    return (hi << 8) | lo;
+}
+static uint32_t lapic_cur_read(void) { return lr(LAPIC_TMR_CUR); }
+
+static struct stamp take(uint32_t (*read)(void))
+{
+    struct stamp best = { 0, 0 };
+    uint64_t width = ~0ull;
+    for (int i = 0; i < 8; i++) {
+        uint64_t a = rdtsc();
+        uint32_t v = read();
+        uint64_t b = rdtsc();
+        if (b - a < width) { width = b - a; best.tsc = a + (b - a) / 2; best.val = v; }
+    }
+    return best;
+}
+
+/* PIT channel 2 counting down from 0xFFFF (mode 0, gate on, speaker off):
+ * returns the TSC frequency in kHz, 0 if there is no working PIT. The LAPIC
+ * timer, running free, is stamped over the same window. */
+static uint64_t pit_calibrate(uint64_t *lapic_out)
 {
     uint8_t p61 = inb(0x61);
     if (p61 == 0xFF) return 0;
-    outb(0x61, (p61 & ~0x02) | 0x01);       /* gate on, speaker off */
+    outb(0x61, (p61 & ~0x02) | 0x01);
     outb(0x43, 0xB0);                        /* ch2, lo/hi, mode 0 */
-    outb(0x42, ticks & 0xFF);
-    outb(0x42, ticks >> 8);
-    uint8_t v = inb(0x61);
-    outb(0x61, v & ~0x01);                   /* restart the count */
-    outb(0x61, v | 0x01);
-    pit_lapic0 = lr(LAPIC_TMR_CUR);
-    uint64_t t0 = rdtsc();
-    uint64_t limit = t0 + 20000000000ull;    /* sanity bound */
+    outb(0x42, 0xFF);
+    outb(0x42, 0xFF);
+    lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
+    lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
+    struct stamp p0 = take(pit2_read), l0 = take(lapic_cur_read);
+    /* wait for 5 ms of PIT ticks (5966), with a bound in case it never moves */
     uint32_t spins = 0;
-    while (!(inb(0x61) & 0x20)) {
-        if (++spins > 50000000 || rdtsc() > limit) return 0;
+    struct stamp p1;
+    for (;;) {
+        uint32_t v = pit2_read();
+        if (p0.val - v >= 5966 && v < p0.val) break;
+        if (++spins > 2000000) { outb(0x61, p61); return 0; }
     }
-    uint64_t t1 = rdtsc();
-    pit_lapic1 = lr(LAPIC_TMR_CUR);
+    p1 = take(pit2_read);
+    struct stamp l1 = take(lapic_cur_read);
+    lw(LAPIC_TMR_INIT, 0);
     outb(0x61, p61);
-    return t1 - t0;
+    if (p1.val >= p0.val) return 0;
+    uint64_t ticks = p0.val - p1.val, dt = p1.tsc - p0.tsc;
+    uint64_t khz = dt * 1193182ull / ticks / 1000ull;
+    uint64_t dl = (uint64_t)(l0.val - l1.val), dlt = l1.tsc - l0.tsc;
+    if (dlt) *lapic_out = dl * khz / dlt;
+    return khz;
 }
 
-/* Measure the LAPIC timer against the TSC over `us` microseconds. */
-static uint64_t lapic_count_over_tsc(uint64_t tsc_cycles)
+/* PIT channel 0 (for machines without the port 0x61 gate, e.g. microvm):
+ * mode 2 from 0xFFFF, read through the latch command; its IRQ 0 stays masked
+ * at the 8259/IOAPIC, and the channel is stopped again afterwards. */
+static uint32_t pit0_read(void)
+{
+    outb(0x43, 0x00);                        /* latch channel 0 */
+    uint32_t lo = inb(0x40), hi = inb(0x40);
+    return (hi << 8) | lo;
+}
+
+static uint64_t pit0_calibrate(uint64_t *lapic_out)
+{
+    outb(0x43, 0x34);                        /* ch0, lo/hi, mode 2 */
+    outb(0x40, 0xFF);
+    outb(0x40, 0xFF);
+    uint32_t a = pit0_read();
+    if (a == 0xFFFF && pit0_read() == 0xFFFF && pit0_read() == 0xFFFF) { outb(0x43, 0x30); return 0; }
+    lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
+    lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
+    struct stamp p0 = take(pit0_read), l0 = take(lapic_cur_read);
+    uint32_t spins = 0;
+    for (;;) {
+        uint32_t v = pit0_read();
+        if (v < p0.val && p0.val - v >= 5966) break;
+        if (v > p0.val + 16 || ++spins > 2000000) { outb(0x43, 0x30); lw(LAPIC_TMR_INIT, 0); return 0; }
+    }
+    struct stamp p1 = take(pit0_read), l1 = take(lapic_cur_read);
+    lw(LAPIC_TMR_INIT, 0);
+    outb(0x43, 0x30);                        /* stop channel 0 again */
+    if (p1.val >= p0.val) return 0;
+    uint64_t khz = (p1.tsc - p0.tsc) * 1193182ull / (p0.val - p1.val) / 1000ull;
+    uint64_t dlt = l1.tsc - l0.tsc;
+    if (dlt) *lapic_out = (uint64_t)(l0.val - l1.val) * khz / dlt;
+    return khz;
+}
+
+/* LAPIC timer against the known TSC over about 5 ms (bracketed stamps). */
+static uint64_t lapic_calibrate(void)
 {
     lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
     lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
-    uint64_t t0 = rdtsc();
-    uint32_t c0 = lr(LAPIC_TMR_CUR);
-    while (rdtsc() - t0 < tsc_cycles) cpu_pause();
-    uint32_t c1 = lr(LAPIC_TMR_CUR);
-    uint64_t t1 = rdtsc();
+    struct stamp a = take(lapic_cur_read);
+    while (rdtsc() - a.tsc < tsc_khz * 5) cpu_pause();
+    struct stamp b = take(lapic_cur_read);
     lw(LAPIC_TMR_INIT, 0);
-    /* scale to exactly tsc_cycles */
-    return (uint64_t)(c0 - c1) * tsc_cycles / (t1 - t0);
+    return (uint64_t)(a.val - b.val) * tsc_khz / (b.tsc - a.tsc);
 }
 
 void timer_calibrate(void)
 {
     uint32_t r[4];
-    /* 1: PIT channel 2 (pc, q35, microvm with its PIT) over 10 ms; the LAPIC
-     * timer runs free over the same window */
-    lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
-    lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
-    uint64_t cyc = pit_measure(11932);
-    lw(LAPIC_TMR_INIT, 0);
-    if (cyc) {
-        tsc_khz = cyc * 1193182ull / 11932ull / 1000ull;
-        lapic_khz = (uint64_t)(pit_lapic0 - pit_lapic1) * 1193182ull / 11932ull / 1000ull;
-        tsc_source = "pit";
+    /* 1: PIT channel 2 (pc, q35) */
+    tsc_khz = pit_calibrate(&lapic_khz);
+    if (tsc_khz) tsc_source = "pit";
+    if (tsc_khz < 50000 || tsc_khz > 20000000) {
+        /* 1b: PIT channel 0 where the channel 2 gate is missing (microvm) */
+        lapic_khz = 0;
+        tsc_khz = pit0_calibrate(&lapic_khz);
+        if (tsc_khz) tsc_source = "pit0";
     }
-    if (!tsc_khz || tsc_khz < 50000 || tsc_khz > 20000000) {
+    if (tsc_khz < 50000 || tsc_khz > 20000000) {
         tsc_khz = 0;
+        lapic_khz = 0;
         /* 2: CPUID 0x15 (crystal ratio) or 0x16 (base MHz) */
         cpuid(0, 0, r);
         uint32_t max = r[0];
@@ -206,28 +271,31 @@ void timer_calibrate(void)
                 if (r[0]) { tsc_khz = r[0]; tsc_source = "cpuid40000010"; }
             }
         }
-        /* 4: last resort, QEMU-specific: its LAPIC timer counts at 1 GHz
-         * before the divider (QEMU 7.2), so measure the TSC against it. */
+        /* 4: last resort, QEMU-specific (microvm under TCG has no usable PIT):
+         * its LAPIC timer counts at 1 GHz before the divider (QEMU 7.2), i.e.
+         * 62.5 MHz after divide-by-16; measure the TSC against it. */
         if (!tsc_khz) {
             lw(LAPIC_TMR_DIV, 0x3);
             lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
             lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
-            uint32_t c0 = lr(LAPIC_TMR_CUR);
-            uint64_t t0 = rdtsc();
-            while (c0 - lr(LAPIC_TMR_CUR) < 625000) cpu_pause();   /* 10 ms at 62.5 MHz */
-            uint64_t t1 = rdtsc();
-            uint32_t c1 = lr(LAPIC_TMR_CUR);
+            struct stamp a = take(lapic_cur_read);
+            while (a.val - lr(LAPIC_TMR_CUR) < 312500) cpu_pause();   /* 5 ms */
+            struct stamp b = take(lapic_cur_read);
             lw(LAPIC_TMR_INIT, 0);
-            uint64_t ns = (uint64_t)(c0 - c1) * 16;
-            tsc_khz = (t1 - t0) * 1000000ull / ns;
+            uint64_t ns = (uint64_t)(a.val - b.val) * 16;
+            tsc_khz = (b.tsc - a.tsc) * 1000000ull / ns;
             lapic_khz = 62500;
             tsc_source = "lapic-assumed-1GHz";
         }
     }
-    if (!lapic_khz) {
-        /* LAPIC timer (after divide-by-16) against the now known TSC: 5 ms */
-        lapic_khz = lapic_count_over_tsc(tsc_khz * 5) / 5;
-        if (!lapic_khz) lapic_khz = 62500;
-    }
+    if (!lapic_khz || lapic_khz > 10000000) lapic_khz = lapic_calibrate();
+    if (!lapic_khz) lapic_khz = 62500;
     kprintf("toro: tsc %lu kHz (%s), lapic timer %lu kHz\n", tsc_khz, tsc_source, lapic_khz);
 }
+
+TORO_SYM(lapic_init);
+TORO_SYM(lapic_timer_arm);
+TORO_SYM(lapic_send_ipi);
+TORO_SYM(timer_calibrate);
+TORO_SYM(ioapic_init);
+TORO_SYM(delay_us);

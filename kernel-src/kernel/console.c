@@ -71,3 +71,7 @@ void kprintf(const char *fmt, ...)
 
 /* Used by the panic path: takes the console even if a stopped core held it. */
 void console_force_unlock(void) { spin_unlock(&console_lock); }
+
+TORO_SYM(kputs);
+TORO_SYM(kprintf);
+TORO_SYM(serial2_write);

@@ -57,10 +57,47 @@ static void parse_start_info(uint64_t si)
 }
 
 /* ---------------------------------------------------------------- SMP */
-/* TCG resets an AP's TSC at INIT: while the boot core waits for the APs it
- * publishes its TSC here, and each AP copies it into its own TSC (MSR 0x10),
- * so TSC values are comparable across cores (error: one loop iteration). */
+/* TCG resets an AP's TSC at INIT. While the boot core waits for the APs it
+ * answers TSC requests, one request slot per AP: an AP asks, the boot core
+ * replies with its TSC, and the AP sets its own TSC (MSR 0x10) from the reply
+ * of its shortest round trip, assumed to be read halfway through it. */
 static volatile uint64_t tsc_beacon;
+static struct { volatile uint32_t req, ack; volatile uint64_t reply; } __attribute__((aligned(64)))
+    tsc_slot[TORO_MAX_CPUS];
+extern uint64_t boot_entry_tsc;
+
+static void tsc_serve(void)
+{
+    for (uint32_t k = 1; k < TORO_MAX_CPUS; k++) {
+        uint32_t r = __atomic_load_n(&tsc_slot[k].req, __ATOMIC_ACQUIRE);
+        if (r != tsc_slot[k].ack) {
+            tsc_slot[k].reply = rdtsc();
+            __atomic_store_n(&tsc_slot[k].ack, r, __ATOMIC_RELEASE);
+        }
+    }
+}
+
+static void tsc_sync_ap(uint32_t index)
+{
+    /* Each round trip needs both vCPU threads running at once; on a busy host
+     * that can take a scheduler time slice, so the exchange has a 2 ms budget
+     * (of this core's TSC) and falls back to the last published boot-core TSC. */
+    uint64_t start = rdtsc(), budget = 2 * tsc_khz;
+    uint64_t best_rtt = ~0ull, best_off = 0;
+    for (int i = 0; i < 8 && rdtsc() - start < budget; i++) {
+        uint32_t r = tsc_slot[index].req + 1;
+        uint64_t t0 = rdtsc();
+        __atomic_store_n(&tsc_slot[index].req, r, __ATOMIC_RELEASE);
+        while (__atomic_load_n(&tsc_slot[index].ack, __ATOMIC_ACQUIRE) != r && rdtsc() - start < budget) cpu_pause();
+        if (__atomic_load_n(&tsc_slot[index].ack, __ATOMIC_ACQUIRE) != r) break;
+        uint64_t reply = tsc_slot[index].reply;
+        uint64_t t1 = rdtsc();
+        if (t1 - t0 < best_rtt) { best_rtt = t1 - t0; best_off = reply - (t0 + (t1 - t0) / 2); }
+        if (i >= 1 && best_rtt < tsc_khz / 50) break;   /* within +-10 us: good enough */
+    }
+    if (best_rtt != ~0ull) wrmsr(0x10, rdtsc() + best_off);
+    else wrmsr(0x10, tsc_beacon);
+}
 
 static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t target)
 {
@@ -68,6 +105,7 @@ static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t ta
     for (;;) {
         uint64_t now = rdtsc();
         tsc_beacon = now;
+        tsc_serve();
         if (now >= end) return;
         if (counter && __atomic_load_n(counter, __ATOMIC_ACQUIRE) >= target) return;
     }
@@ -88,8 +126,13 @@ void smp_start_aps(void)
     uint32_t n = platform.ncpus;
     if (n <= 1) return;
     memcpy((void *)TRAMPOLINE_PAGE, tramp_start, (size_t)(tramp_end - tramp_start));
+    /* INIT-to-SIPI delay: 10 ms on hardware; under a hypervisor (CPUID.1:ECX
+     * bit 31) INIT is taken at once, so 200 us are enough (as Linux does). */
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    uint64_t need = (r[2] >> 31) & 1 ? 200 : 10000;
     uint64_t since = tsc_to_us(rdtsc() - init_sent_tsc);
-    if (since < 10000) wait_publishing(10000 - since, 0, 0);
+    if (since < need) wait_publishing(need - since, 0, 0);
     for (uint32_t i = 1; i < n; i++) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
     wait_publishing(200, 0, 0);
     if (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1) {
@@ -100,11 +143,11 @@ void smp_start_aps(void)
             if (!up) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
         }
     }
-    wait_publishing(1000000, &ap_started, n - 1);
+    wait_publishing(3000000, &ap_started, n - 1);
     uint32_t got = __atomic_load_n(&ap_started, __ATOMIC_ACQUIRE);
     if (got < n - 1) kprintf("toro: warning: %u of %u application cores started\n", got, n - 1);
     /* wait until each started core is online (its per-CPU data is set up) */
-    for (uint32_t k = 1; k <= got; k++) wait_publishing(1000000, &cpus[k].online, 1);
+    for (uint32_t k = 1; k <= got; k++) wait_publishing(3000000, &cpus[k].online, 1);
 }
 
 static void enable_sse(void)
@@ -121,7 +164,7 @@ static void enable_sse(void)
 void ap_main(uint32_t index)
 {
     if (index >= TORO_MAX_CPUS) for (;;) __asm__ volatile("cli; hlt");
-    wrmsr(0x10, tsc_beacon);
+    tsc_sync_ap(index);
     struct cpu *c = &cpus[index];
     c->index = index;
     cpu_setup(c);
@@ -135,14 +178,24 @@ void ap_main(uint32_t index)
     sched_idle_loop();
 }
 
-/* fault=ud|pf|panic on the command line: a deliberate crash on the last core
+/* fault=ud|pf|stack|panic on the command line: a deliberate crash on the last core
  * after boot, to check the exception report, the stop of the other cores and
  * the exit status 2. */
+static int __attribute__((noinline)) overflow(volatile char *prev, int depth)
+{
+    volatile char frame[512];
+    if (depth > (1 << 20)) return 0;   /* never reached: the guard page comes first */
+    frame[0] = (char)depth;
+    frame[511] = prev ? prev[0] : 0;
+    return overflow(frame, depth + 1) + frame[511];
+}
+
 static void fault_thread(void *arg)
 {
     const char *what = arg;
     thread_sleep_ms(20);
     if (!strncmp(what, "ud", 3)) __asm__ volatile("ud2");
+    if (!strncmp(what, "stack", 6)) overflow(0, 0);   /* runs into the guard page */
     if (!strncmp(what, "pf", 3)) {
         volatile uint64_t *p = (volatile uint64_t *)stack_guard_for_slot((uint32_t)(thread_self() - toro_threads));
         (void)*p;
@@ -185,19 +238,29 @@ void kmain(uint64_t start_info)
     toro_ncpus = 1 + __atomic_load_n(&ap_started, __ATOMIC_ACQUIRE);
     if (toro_ncpus > platform.ncpus) toro_ncpus = platform.ncpus;
     __atomic_fetch_add(&sched_cpus_running, 1, __ATOMIC_SEQ_CST);
-    uint64_t end = rdtsc() + tsc_from_us(1000000);
+    uint64_t end = rdtsc() + tsc_from_us(3000000);
     while (__atomic_load_n(&sched_cpus_running, __ATOMIC_ACQUIRE) < toro_ncpus && rdtsc() < end) cpu_pause();
     telemetry_init();
+    uint64_t ready_tsc = rdtsc();
     kprintf("toro: ready cpus=%u\n", toro_ncpus);
-    if (app_main) thread_create_on(0, app_thread, 0, "app_main");
+    /* TCG starts the TSC at 0 at CPU reset: these are times since QEMU reset the CPU */
+    kprintf("toro: note boot: kernel entry at %lu us, ready at %lu us (TSC since reset)\n",
+            tsc_to_us(boot_entry_tsc), tsc_to_us(ready_tsc));
+    if (app_main) {
+        thread_t *a = thread_create_on(0, app_thread, 0, "app_main");
+        if (a) thread_detach(a);
+    }
     static char fault_buf[16];
     if (cmdline_get("fault", fault_buf, sizeof fault_buf))
-        thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault");
+        thread_detach(thread_create_on(toro_ncpus - 1, fault_thread, fault_buf, "fault"));
     sched_idle_loop();
 }
 
 TORO_SYM(kmain);
+TORO_SYM(parse_start_info);
+TORO_SYM(smp_send_init);
 TORO_SYM(ap_main);
 TORO_SYM(app_thread);
 TORO_SYM(fault_thread);
+TORO_SYM(overflow);
 TORO_SYM(smp_start_aps);

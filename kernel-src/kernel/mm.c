@@ -6,7 +6,7 @@
 #define MAX_PHYS (8ul << 30)               /* the identity map covers 8 GiB */
 #define NPAGES (MAX_PHYS / PAGE)
 
-static uint64_t bitmap[NPAGES / 64];        /* 1 = used */
+static uint64_t bitmap[NPAGES / 64] __attribute__((section(".noinit")));  /* 1 = used; set in mm_init */
 static spinlock_t page_lock = SPINLOCK_INIT;
 static uint64_t pages_free;
 static uint64_t page_hint;
@@ -25,7 +25,14 @@ static void region_free(uint64_t base, uint64_t len)
 {
     uint64_t s = (base + PAGE - 1) / PAGE, e = (base + len) / PAGE;
     if (e > NPAGES) e = NPAGES;
-    for (uint64_t p = s; p < e; p++)
+    uint64_t p = s;
+    for (; p < e && (p % 64); p++)
+        if (is_used(p)) { mark(p, false); pages_free++; }
+    for (; p + 64 <= e; p += 64) {            /* whole words */
+        for (uint64_t w = bitmap[p / 64]; w; w &= w - 1) pages_free++;   /* no libgcc popcount */
+        bitmap[p / 64] = 0;
+    }
+    for (; p < e; p++)
         if (is_used(p)) { mark(p, false); pages_free++; }
     if (e > page_top) page_top = e;
     boot_info.ram_bytes += len;
@@ -117,12 +124,13 @@ void stacks_init(void)
     size_t npt = sizeof stacks_pt / sizeof stacks_pt[0];
     for (size_t i = 0; i < npt; i++) stacks_pd[i] = (uint64_t)stacks_pt[i] | 3;
     boot_pdpt[STACKS_BASE >> 30] = (uint64_t)stacks_pd | 3;
+    uint8_t *mem = page_alloc((size_t)TORO_MAX_THREADS * STACK_PAGES);
+    if (!mem) panic("out of memory for thread stacks");
     for (uint32_t s = 0; s < TORO_MAX_THREADS; s++) {
         for (uint32_t k = 0; k < STACK_PAGES; k++) {
-            void *pg = page_alloc(1);
-            if (!pg) panic("out of memory for thread stacks");
+            uint64_t pg = (uint64_t)mem + ((uint64_t)s * STACK_PAGES + k) * PAGE;
             uint64_t idx = (uint64_t)s * (STACK_PAGES + 1) + 1 + k;
-            stacks_pt[idx / 512][idx % 512] = (uint64_t)pg | 3;
+            stacks_pt[idx / 512][idx % 512] = pg | 3;
         }
     }
     __asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
@@ -244,6 +252,9 @@ uint64_t mem_free_bytes(void)
 }
 
 TORO_SYM(page_alloc);
+TORO_SYM(mm_init_from);
+TORO_SYM(drain_remote);
+TORO_SYM(mem_free_bytes);
 TORO_SYM(page_free);
 TORO_SYM(kmalloc);
 TORO_SYM(kfree);

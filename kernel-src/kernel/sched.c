@@ -86,8 +86,6 @@ static void handle_msg(struct cpu *c, struct kmsg *k)
         wake_local(c, (thread_t *)k->a);
         break;
     case MSG_USER: {
-        uint32_t n = c->umsg_tail - c->umsg_head;
-        if (n >= UMSG_SLOTS) panic("cpu %u: message inbox full", c->index);
         c->umsg[c->umsg_tail % UMSG_SLOTS] = *k;
         c->umsg_tail++;
         thread_t *w = c->umsg_waiters;
@@ -115,6 +113,9 @@ static bool mbox_process(struct cpu *c)
         uint32_t tail = __atomic_load_n(&m->tail, __ATOMIC_ACQUIRE);
         while (m->head != tail) {
             struct kmsg k = m->m[m->head % MBOX_SLOTS];
+            /* inbox full: leave user messages in the slots (the sender then
+             * waits for room) until a thread of this core takes some */
+            if (k.type == MSG_USER && c->umsg_tail - c->umsg_head >= UMSG_SLOTS) break;
             __atomic_store_n(&m->head, m->head + 1, __ATOMIC_RELEASE);
             handle_msg(c, &k);
             any = true;
@@ -189,17 +190,28 @@ static bool process_events(struct cpu *c)
 }
 
 /* ---------------------------------------------------------------- switching */
+static void slot_release(thread_t *t);
+
+static void exit_lock(thread_t *t)
+{
+    while (__atomic_exchange_n(&t->exit_lock, 1, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&t->exit_lock, __ATOMIC_RELAXED)) cpu_pause();
+}
+static void exit_unlock(thread_t *t) { __atomic_store_n(&t->exit_lock, 0, __ATOMIC_RELEASE); }
+
+/* Runs on the exited thread's core, in the next context: its stack is no
+ * longer in use. After exit_unlock the slot may be reused at once, so only
+ * the values read under the lock are used afterwards. */
 static void finalize_exit(struct cpu *c, thread_t *t)
 {
-    __atomic_store_n(&t->state, T_EXITED, __ATOMIC_SEQ_CST);
-    if (__atomic_exchange_n(&t->detached, 2, __ATOMIC_SEQ_CST) == 1) {
-        t->tid = 0;
-        t->state = T_FREE;
-        __atomic_store_n(&t->in_use, 0, __ATOMIC_RELEASE);
-        return;
-    }
-    thread_t *j = __atomic_load_n(&t->joiner, __ATOMIC_SEQ_CST);
-    if (j) {
+    exit_lock(t);
+    t->state = T_EXITED;
+    thread_t *j = t->joiner;
+    uint32_t detached = t->detached;
+    exit_unlock(t);
+    if (detached) {
+        slot_release(t);
+    } else if (j) {
         if (j->cpu == c->index) wake_local(c, j);
         else mbox_send(j->cpu, MSG_WAKE, (uint64_t)j, 0, 0);
     }
@@ -383,13 +395,28 @@ static void slot_release(thread_t *t)
 
 void thread_detach(thread_t *t)
 {
-    if (__atomic_exchange_n(&t->detached, 1, __ATOMIC_SEQ_CST) == 2) slot_release(t);
+    uint64_t f = irq_save();
+    exit_lock(t);
+    bool done = t->state == T_EXITED;
+    t->detached = 1;
+    exit_unlock(t);
+    irq_restore(f);
+    if (done) slot_release(t);
 }
 
 void thread_join(thread_t *t)
 {
-    __atomic_store_n(&t->joiner, thread_self(), __ATOMIC_SEQ_CST);
-    while (__atomic_load_n(&t->state, __ATOMIC_SEQ_CST) != T_EXITED) thread_block();
+    thread_t *me = thread_self();
+    for (;;) {
+        uint64_t f = irq_save();
+        exit_lock(t);
+        bool done = t->state == T_EXITED;
+        if (!done) t->joiner = me;
+        exit_unlock(t);
+        irq_restore(f);
+        if (done) break;
+        thread_block();
+    }
     slot_release(t);
 }
 
@@ -565,7 +592,6 @@ TORO_SYM(schedule);
 TORO_SYM(switch_to);
 TORO_SYM(thread_entry);
 TORO_SYM(thread_create_on);
-TORO_SYM(thread_join);
 TORO_SYM(thread_exit);
 TORO_SYM(thread_yield);
 TORO_SYM(thread_block);
@@ -576,3 +602,11 @@ TORO_SYM(mbox_process);
 TORO_SYM(msg_recv);
 TORO_SYM(mutex_lock);
 TORO_SYM(mutex_unlock);
+TORO_SYM(finalize_exit);
+TORO_SYM(finish_switch);
+TORO_SYM(process_events);
+TORO_SYM(sched_timer_interrupt);
+TORO_SYM(thread_wake);
+TORO_SYM(thread_join);
+TORO_SYM(msg_send);
+TORO_SYM(thread_detach);

@@ -21,8 +21,9 @@ static void crc_init(void)
     }
 }
 
-static uint32_t crc32(const uint8_t *p, size_t n)
+uint32_t telemetry_crc32(const uint8_t *p, size_t n)
 {
+    if (!crc_table[1]) crc_init();
     uint32_t c = 0xFFFFFFFFu;
     while (n--) c = crc_table[(c ^ *p++) & 0xFF] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;
@@ -40,7 +41,7 @@ static void send_frame(uint8_t type, const uint8_t *payload, uint16_t n)
     put16(f + 4, n);
     put32(f + 6, seq++);
     memcpy(f + 10, payload, n);
-    put32(f + 10 + n, crc32(f + 2, 8 + n));
+    put32(f + 10 + n, telemetry_crc32(f + 2, 8 + n));
     serial2_write(f, 14 + n);
 }
 
@@ -122,3 +123,5 @@ void telemetry_tick(void)
 }
 
 TORO_SYM(telemetry_tick);
+TORO_SYM(send_sample);
+TORO_SYM(send_frame);

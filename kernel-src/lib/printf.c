@@ -89,3 +89,6 @@ int ksnprintf(char *buf, size_t n, const char *fmt, ...)
     va_end(ap);
     return r;
 }
+
+TORO_SYM(kvsnprintf);
+TORO_SYM(ksnprintf);

@@ -1,21 +1,32 @@
 /* Freestanding string and memory routines (gcc may emit calls to these). */
 #include <toro/kernel.h>
 
+/* Word-at-a-time fast paths: every guest instruction costs under emulation. */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 void *memset(void *d, int c, size_t n)
 {
     unsigned char *p = d;
+    while (n && ((uintptr_t)p & 7)) { *p++ = (unsigned char)c; n--; }
+    uint64_t w = 0x0101010101010101ull * (unsigned char)c;
+    for (; n >= 8; n -= 8, p += 8) *(uint64_t *)p = w;
     while (n--) *p++ = (unsigned char)c;
     return d;
 }
 
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 void *memcpy(void *d, const void *s, size_t n)
 {
     unsigned char *dp = d;
     const unsigned char *sp = s;
+    if ((((uintptr_t)dp ^ (uintptr_t)sp) & 7) == 0) {
+        while (n && ((uintptr_t)dp & 7)) { *dp++ = *sp++; n--; }
+        for (; n >= 8; n -= 8, dp += 8, sp += 8) *(uint64_t *)dp = *(const uint64_t *)sp;
+    }
     while (n--) *dp++ = *sp++;
     return d;
 }
 
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
 void *memmove(void *d, const void *s, size_t n)
 {
     unsigned char *dp = d;
@@ -60,3 +71,9 @@ char *strncpy0(char *d, const char *s, size_t n)
     for (; i < n; i++) d[i] = 0;
     return d;
 }
+
+TORO_SYM(memset);
+TORO_SYM(memcpy);
+TORO_SYM(memmove);
+TORO_SYM(memcmp);
+TORO_SYM(strlen);

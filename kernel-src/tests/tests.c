@@ -3,6 +3,7 @@
 #include <toro/test.h>
 
 uint64_t toro_abi_call(void *fn, uint64_t a0, uint64_t a1);
+void kmain(uint64_t start_info);
 void toro_abi_nop(void);
 
 static uint32_t other_cpu(void) { return toro_ncpus > 1 ? 1 : 0; }
@@ -81,10 +82,30 @@ TORO_TEST(join_exit, 25)
     return TEST_PASS;
 }
 
+static volatile int detached_ran;
+static void detached_fn(void *arg) { (void)arg; detached_ran = 1; }
+
+TORO_TEST(detach, 27)
+{
+    uint32_t live = thread_count_live();
+    detached_ran = 0;
+    thread_t *t = thread_create_on(other_cpu(), detached_fn, 0, "detached");
+    CHECK(t, "create failed");
+    thread_detach(t);
+    for (int i = 0; i < 500 && (!detached_ran || thread_count_live() != live); i++) thread_sleep_ms(1);
+    CHECK(detached_ran, "detached thread never ran");
+    CHECK(thread_count_live() == live, "slot of the detached thread not freed (%u live, expected %u)",
+          thread_count_live(), live);
+    return TEST_PASS;
+}
+
 /* ---------------------------------------------------------------- sleep */
 static int cmp_u64(uint64_t a, uint64_t b) { return a < b ? -1 : a > b; }
 
-TORO_TEST(sleep_accuracy, 30)
+/* 9 sleeps of 10 ms; the median lateness must be <= 1 ms. Under TCG the
+ * lateness includes the host's scheduling of the vCPU thread, so a busy host
+ * gets up to 5 rounds before the test fails. */
+static int sleep_round(uint64_t *median_us, uint64_t *max_us, char *msg, size_t msglen)
 {
     uint64_t late[9];
     for (int i = 0; i < 9; i++) {
@@ -99,9 +120,21 @@ TORO_TEST(sleep_accuracy, 30)
         for (int k = i; k > 0 && cmp_u64(late[k], late[k - 1]) < 0; k--) {
             uint64_t x = late[k]; late[k] = late[k - 1]; late[k - 1] = x;
         }
-    uint64_t med = tsc_to_us(late[4]);
-    kprintf("toro: note sleep 10 ms: median late %lu us, max %lu us\n", med, tsc_to_us(late[8]));
-    CHECK(med <= 1000, "median lateness %lu us > 1000 us", med);
+    *median_us = tsc_to_us(late[4]);
+    *max_us = tsc_to_us(late[8]);
+    return TEST_PASS;
+}
+
+TORO_TEST(sleep_accuracy, 30)
+{
+    uint64_t med = 0, mx = 0;
+    for (int round = 1; round <= 5; round++) {
+        int r = sleep_round(&med, &mx, msg, msglen);
+        if (r != TEST_PASS) return r;
+        kprintf("toro: note sleep 10 ms: median late %lu us, max %lu us (round %d)\n", med, mx, round);
+        if (med <= 1000) break;
+    }
+    CHECK(med <= 1000, "median lateness %lu us > 1000 us in 5 rounds (busy host?)", med);
     /* the core halted while its only thread slept: tickless, no busy loop */
     struct toro_cpu_stats *st = &toro_cpu_stats[cpu_index()];
     uint64_t h0 = st->halts;
@@ -118,6 +151,8 @@ static void poll_setter(void *arg)
 {
     uint32_t target = (uint32_t)(uintptr_t)arg;
     thread_sleep_ms(30);
+    /* on a busy host the polling core's vCPU may not have reached hlt yet */
+    for (int i = 0; i < 100 && toro_cpu_stats[target].state != CPU_POLLING; i++) thread_sleep_ms(5);
     poll_state_seen = toro_cpu_stats[target].state;
     __atomic_store_n(&poll_flag, 1, __ATOMIC_RELEASE);
     cpu_kick(target);
@@ -142,7 +177,7 @@ TORO_TEST(poll_halt, 40)
     thread_join(s);
     uint64_t halts = st->halts - h0;
     CHECK(halts >= 1, "core never halted while its thread polled (%lu polls)", polls);
-    CHECK(polls < 1000, "%lu polls in 30 ms: the core spun instead of halting", polls);
+    CHECK(polls < 1000, "%lu polls: the core spun instead of halting", polls);
     if (toro_ncpus > 1)
         CHECK(poll_state_seen == CPU_POLLING, "core state %u while polling, expected %u",
               poll_state_seen, CPU_POLLING);
@@ -201,6 +236,19 @@ static void msg_echo(void *arg)
     }
 }
 
+static volatile uint64_t sink_sum;
+static void msg_sink(void *arg)
+{
+    (void)arg;
+    struct toro_msg m;
+    for (uint32_t n = 0;; n++) {
+        msg_recv(&m);
+        if (m.a == 0) return;
+        sink_sum += m.a;
+        if ((n & 255) == 0) thread_sleep_ms(1);   /* a slow reader */
+    }
+}
+
 TORO_TEST(messages, 60)
 {
     uint32_t peer = other_cpu();
@@ -230,6 +278,13 @@ TORO_TEST(messages, 60)
     msg_send(peer, 0, 0);
     thread_join(e);
     CHECK(!msg_try_recv(&m), "unexpected extra message");
+    /* backpressure: 2000 messages to a slow reader (more than inbox + slots) */
+    sink_sum = 0;
+    thread_t *k = thread_create_on(peer, msg_sink, 0, "sink");
+    for (uint64_t i = 1; i <= 2000; i++) msg_send(peer, i, 0);
+    msg_send(peer, 0, 0);
+    thread_join(k);
+    CHECK(sink_sum == 2000ull * 2001 / 2, "sink sum %lu, expected %lu", sink_sum, 2000ul * 2001 / 2);
     return TEST_PASS;
 }
 
@@ -277,7 +332,8 @@ TORO_TEST(ipi_wakeup, 75)
     if (toro_ncpus < 2) SKIP("needs 2 cores");
     thread_t *r = thread_create_on(1, ipi_receiver, 0, "ipirecv");
     for (int i = 0; i < 9; i++) {
-        thread_sleep_ms(5);   /* core 1 is halted again by now */
+        thread_sleep_ms(5);   /* core 1 halts again meanwhile (a busy host may delay it) */
+        for (int k = 0; k < 100 && toro_cpu_stats[1].state != CPU_IDLE; k++) thread_sleep_ms(2);
         CHECK(toro_cpu_stats[1].state == CPU_IDLE, "core 1 not halted (state %u)", toro_cpu_stats[1].state);
         msg_send(1, rdtsc(), 0);
     }
@@ -288,6 +344,52 @@ TORO_TEST(ipi_wakeup, 75)
         for (int k = i; k > 0 && l[k] < l[k - 1]; k--) { uint64_t x = l[k]; l[k] = l[k - 1]; l[k - 1] = x; }
     kprintf("toro: note IPI wake-up of a halted core: median %lu us, max %lu us\n",
             tsc_to_us(l[4]), tsc_to_us(l[8]));
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- TSC */
+/* Causality across cores: a TSC value read on one core before a store must be
+ * below a TSC read on another core after it sees the store, up to the
+ * tolerance of the boot-time synchronisation (20 us). */
+static volatile uint64_t tsc_ball;
+static volatile uint32_t tsc_turn;
+static volatile uint64_t tsc_bad_by;
+
+static void tsc_partner(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 1; i <= 40; i += 2) {
+        while (__atomic_load_n(&tsc_turn, __ATOMIC_ACQUIRE) != i) cpu_pause();
+        uint64_t mine = rdtsc();
+        if (mine < tsc_ball && tsc_ball - mine > tsc_bad_by) tsc_bad_by = tsc_ball - mine;
+        tsc_ball = rdtsc();
+        __atomic_store_n(&tsc_turn, i + 1, __ATOMIC_RELEASE);
+    }
+}
+
+TORO_TEST(tsc_sync, 77)
+{
+    if (toro_ncpus < 2) SKIP("needs 2 cores");
+    uint32_t bad = 0;
+    uint64_t by = 0, worst = 0;
+    for (uint32_t c = 1; c < toro_ncpus; c++) {
+        tsc_turn = 0;
+        tsc_bad_by = 0;
+        thread_t *t = thread_create_on(c, tsc_partner, 0, "tscsync");
+        for (uint32_t i = 0; i < 40; i += 2) {
+            while (__atomic_load_n(&tsc_turn, __ATOMIC_ACQUIRE) != i) cpu_pause();
+            uint64_t mine = rdtsc();
+            if (i && mine < tsc_ball && tsc_ball - mine > tsc_bad_by) tsc_bad_by = tsc_ball - mine;
+            tsc_ball = rdtsc();
+            __atomic_store_n(&tsc_turn, i + 1, __ATOMIC_RELEASE);
+        }
+        while (__atomic_load_n(&tsc_turn, __ATOMIC_ACQUIRE) != 40) cpu_pause();
+        thread_join(t);
+        if (tsc_bad_by > worst) worst = tsc_bad_by;
+        if (tsc_bad_by > tsc_from_us(20)) { bad = c; by = tsc_bad_by; break; }
+    }
+    kprintf("toro: note TSC across cores: largest inversion %lu cycles (%lu ns)\n", worst, tsc_to_ns(worst));
+    CHECK(!bad, "TSC of cpu %u and cpu 0 out of order by %lu cycles (> 20 us)", bad, by);
     return TEST_PASS;
 }
 
@@ -339,6 +441,31 @@ TORO_TEST(abi, 80)
     CHECK(r == 0, "ctx_switch: mask %lx", r);
     r = toro_abi_call((void *)toro_abi_call, (uint64_t)toro_abi_nop, 0);
     CHECK(r == 0, "toro_abi_call itself: mask %lx", r);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- telemetry */
+TORO_TEST(telemetry_crc, 83)
+{
+    /* the check value of CRC-32/ISO-HDLC (zlib crc32) */
+    uint32_t c = telemetry_crc32((const uint8_t *)"123456789", 9);
+    CHECK(c == 0xCBF43926u, "crc32(\"123456789\") = %08x, expected cbf43926", c);
+    CHECK(toro_ncpus >= 1 && toro_cpu_stats[0].cpu == 0, "toro_cpu_stats[0] not set up");
+    for (uint32_t i = 0; i < toro_ncpus; i++)
+        CHECK(toro_cpu_stats[i].state != CPU_OFFLINE, "cpu %u reported offline", i);
+    return TEST_PASS;
+}
+
+/* ---------------------------------------------------------------- symbols */
+TORO_TEST(symbols, 85)
+{
+    uintptr_t off = 0;
+    const char *n = sym_lookup((uintptr_t)thread_yield + 3, &off);
+    CHECK(n && !strncmp(n, "thread_yield", 13) && off == 3, "thread_yield+3 -> %s+%lu", n ? n : "?", (unsigned long)off);
+    n = sym_lookup((uintptr_t)ctx_switch, &off);
+    CHECK(n && !strncmp(n, "ctx_switch", 11) && off == 0, "ctx_switch -> %s+%lu", n ? n : "?", (unsigned long)off);
+    n = sym_lookup((uintptr_t)kmain, &off);
+    CHECK(n && !strncmp(n, "kmain", 6), "kmain -> %s", n ? n : "?");
     return TEST_PASS;
 }
 

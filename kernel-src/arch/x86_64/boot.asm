@@ -19,6 +19,7 @@ global gdt64
 global gdt64_ptr
 global cpu_boot_stacks
 global ap_started
+global boot_entry_tsc
 global tramp_start
 global tramp_end
 
@@ -38,14 +39,39 @@ pvh_start:
     cli
     cld
     mov esi, ebx                    ; hvm_start_info *
+    rdtsc                           ; boot-time figure: TSC at entry
+    mov [boot_entry_tsc], eax
+    mov [boot_entry_tsc + 4], edx
 
-    ; zero .bss (page tables and stacks live there)
+    ; zero .bss, 32 bytes per iteration (a rep stos is one emulated
+    ; iteration per dispatch under TCG: slow); .noinit is left alone
     mov edi, __bss_start
     mov ecx, __bss_end
     sub ecx, edi
-    shr ecx, 2
+    shr ecx, 5
     xor eax, eax
-    rep stosd
+    jecxz .zeroed
+.zero:
+    mov [edi], eax
+    mov [edi + 4], eax
+    mov [edi + 8], eax
+    mov [edi + 12], eax
+    mov [edi + 16], eax
+    mov [edi + 20], eax
+    mov [edi + 24], eax
+    mov [edi + 28], eax
+    add edi, 32
+    dec ecx
+    jnz .zero
+.zeroed:
+    ; PML4 and PDPT: zero the entries that are not filled below
+    mov edi, boot_pml4
+    mov ecx, 2048                   ; two pages of dwords
+.ptz:
+    mov [edi], eax
+    add edi, 4
+    dec ecx
+    jnz .ptz
 
     ; PML4[0] -> PDPT
     mov eax, boot_pdpt
@@ -193,9 +219,11 @@ gdt64_ptr:
 align 4
 ap_started:
     dd 0
+align 8
+boot_entry_tsc:
+    dq 0
 
-section .bss
-align 4096
+section .noinit nobits alloc write align=4096
 boot_pml4:
     resb 4096
 boot_pdpt:
@@ -206,13 +234,13 @@ align 16
 cpu_boot_stacks:
     resb BOOT_STACK_SIZE * TORO_MAX_CPUS
 
-%macro ASM_SYM 1
+; Symbol records for backtraces (as TORO_SYM in include/toro/kernel.h emits them).
 section .rodata
-%%name: db %str(%1), 0
+sym_pvh_start: db "pvh_start", 0
+sym_long_entry: db "long_entry", 0
+sym_ap_entry64: db "ap_entry64", 0
 section .toro_syms
 align 16
-    dq %1, %%name
-%endmacro
-ASM_SYM pvh_start
-ASM_SYM long_entry
-ASM_SYM ap_entry64
+    dq pvh_start, sym_pvh_start
+    dq long_entry, sym_long_entry
+    dq ap_entry64, sym_ap_entry64

@@ -138,17 +138,19 @@ isr_table:
 %assign v v + 1
 %endrep
 
-; Symbol records for backtraces (see TORO_SYM in include/toro/kernel.h).
-%macro ASM_SYM 1
+; Symbol records for backtraces (as TORO_SYM in include/toro/kernel.h emits them).
 section .rodata
-%%name: db %str(%1), 0
+sym_isr_common: db "isr_common", 0
+sym_ctx_switch: db "ctx_switch", 0
+sym_thread_start: db "thread_start", 0
+sym_toro_halt_once: db "toro_halt_once", 0
+sym_toro_probe_read: db "toro_probe_read", 0
+sym_toro_probe_ud2: db "toro_probe_ud2", 0
 section .toro_syms
 align 16
-    dq %1, %%name
-%endmacro
-ASM_SYM isr_common
-ASM_SYM ctx_switch
-ASM_SYM thread_start
-ASM_SYM toro_halt_once
-ASM_SYM toro_probe_read
-ASM_SYM toro_probe_ud2
+    dq isr_common, sym_isr_common
+    dq ctx_switch, sym_ctx_switch
+    dq thread_start, sym_thread_start
+    dq toro_halt_once, sym_toro_halt_once
+    dq toro_probe_read, sym_toro_probe_read
+    dq toro_probe_ud2, sym_toro_probe_ud2

@@ -202,6 +202,7 @@ uint64_t stack_guard_for_slot(uint32_t slot); /* address of its guard page */
 void telemetry_init(void);
 void telemetry_tick(void);       /* called from the timer interrupt on core 0 */
 extern uint64_t telemetry_deadline;
+uint32_t telemetry_crc32(const uint8_t *p, size_t n);  /* zlib crc32 */
 
 /* ---- scheduler internals ---- */
 void sched_init_cpu(struct cpu *c);

@@ -60,6 +60,7 @@ struct toro_thread {
     struct toro_thread *volatile joiner;
     struct toro_thread *wnext;        /* mutex / message wait lists */
     volatile uint32_t waiting;
+    volatile uint32_t exit_lock;      /* orders exit against join/detach (a spin lock) */
 };
 
 extern volatile uint32_t toro_ncpus;
