@@ -212,6 +212,33 @@ public final class BuildDescriptor {
 	}
 
 	/**
+	 * @return every .asm source of every target (absolute, sorted, no duplicates):
+	 *         what {@code toro abi-check} checks by default
+	 */
+	public List<Path> assemblySources() throws BuildException {
+		java.util.TreeSet<Path> all = new java.util.TreeSet<>();
+		for (TargetSpec t : targets.values())
+			for (DescriptorParser.Entry g : t.sources())
+				for (Path p : Glob.expand(tree, g.value()))
+					if (p.getFileName().toString().endsWith(".asm"))
+						all.add(tree.resolve(p));
+		return List.copyOf(all);
+	}
+
+	/** @return every include directory that any section names (absolute), for the assembler's %include. */
+	public List<Path> includeDirs() {
+		Set<Path> dirs = new LinkedHashSet<>();
+		List<Flags> all = new ArrayList<>(profiles.values());
+		all.add(0, common);
+		for (TargetSpec t : targets.values())
+			all.add(t.flags());
+		for (Flags f : all)
+			for (String inc : f.includes())
+				dirs.add(tree.resolve(inc).normalize());
+		return List.copyOf(dirs);
+	}
+
+	/**
 	 * Resolves one profile of one target: flags in the order flags, profile,
 	 * inherited targets, target; sources expanded from their globs.
 	 *

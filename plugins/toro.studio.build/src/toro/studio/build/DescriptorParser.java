@@ -64,6 +64,9 @@ final class DescriptorParser {
 				throw error(lineNo, "'" + line + "' is neither a [section] nor a key = value line",
 						"write key = value, e.g. cflags = -O2");
 			String key = joined.substring(0, eq).strip();
+			if (key.isEmpty() || key.matches(".*\\s.*"))
+				throw error(lineNo, "'" + line + "' has no single-word key before '='",
+						"write key = value, e.g. cflags = -O2");
 			String value = joined.substring(eq + 1).strip().replaceAll("\\s+", " ");
 			if (current == null)
 				throw error(lineNo, "'" + key + "' comes before any section",

@@ -1,15 +1,18 @@
 package toro.studio.build;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -36,6 +39,9 @@ public final class KernelBuild {
 	public static final String ABI_CHECKED_PROFILE = "release";
 	/** The build log's file name in {@code build/<profile>/}. */
 	public static final String LOG = ".toro_log";
+	/** The file locked while a build of {@code build/<profile>/} runs. */
+	static final String LOCK = ".toro_lock";
+	private static final Map<Path, Object> BUSY = new ConcurrentHashMap<>();
 
 	private final BuildConfig config;
 	private final BuildListener listener;
@@ -62,14 +68,12 @@ public final class KernelBuild {
 	public static BuildResult build(BuildRequest r, BuildListener l, BooleanSupplier cancelled) throws BuildException {
 		long t0 = System.nanoTime();
 		BuildDescriptor d = BuildDescriptor.load(r.tree());
-		if (r.clean())
-			deleteTree(d.buildDir(r.profile()));
 		KernelBuild b = new KernelBuild(d.config(r.profile(), r.target(), r.tools()), l);
 		for (Problem w : b.config.warnings())
 			b.report(w);
 		int jobs = r.jobs() > 0 ? r.jobs() : Runtime.getRuntime().availableProcessors();
 		try {
-			return b.run(jobs, r.explain(), cancelled, t0);
+			return b.run(jobs, r.explain(), r.clean(), cancelled, t0);
 		} catch (IOException e) {
 			throw new BuildException("build directory " + b.config.buildDir() + ": " + e, e);
 		} catch (InterruptedException e) {
@@ -78,10 +82,45 @@ public final class KernelBuild {
 		}
 	}
 
-	private BuildResult run(int jobs, boolean explain, BooleanSupplier cancelled, long t0)
+	/**
+	 * @return the commands a full build of the request's profile and target runs,
+	 *         in an order where each step's inputs come first
+	 * @throws BuildException as {@link #build} does for a bad descriptor or request
+	 */
+	public static List<BuildStep> plan(BuildRequest r) throws BuildException {
+		BuildConfig c = BuildDescriptor.load(r.tree()).config(r.profile(), r.target(), r.tools());
+		Graph g = Plan.of(c);
+		List<BuildStep> steps = new ArrayList<>();
+		for (Edge e : g.edges()) {
+			List<String> inputs = new ArrayList<>();
+			for (Node n : e.inputs())
+				inputs.add(n.name());
+			steps.add(new BuildStep(e.output().name(), inputs, e.argv(), g.node(e.tmpOutput()).name(),
+					e.depfile() == null ? null : g.node(e.depfile()).name(),
+					e.tmpDepfile() == null ? null : g.node(e.tmpDepfile()).name()));
+		}
+		return steps;
+	}
+
+	@SuppressWarnings("try") // the lock is held by being open
+	private BuildResult run(int jobs, boolean explain, boolean clean, BooleanSupplier cancelled, long t0)
 			throws IOException, InterruptedException {
-		Path logFile = config.buildDir().resolve(LOG);
-		log = BuildLog.load(logFile);
+		Files.createDirectories(config.buildDir());
+		// One build per tree and profile at a time: threads of this JVM wait on a
+		// monitor (a file lock is per process), other processes on the file lock.
+		synchronized (BUSY.computeIfAbsent(config.buildDir(), k -> new Object())) {
+			try (FileChannel lockFile = FileChannel.open(config.buildDir().resolve(LOCK), StandardOpenOption.CREATE,
+					StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+				if (clean)
+					cleanBuildDir();
+				return locked(jobs, explain, cancelled, t0);
+			}
+		}
+	}
+
+	private BuildResult locked(int jobs, boolean explain, BooleanSupplier cancelled, long t0)
+			throws IOException, InterruptedException {
+		log = BuildLog.load(config.buildDir().resolve(LOG));
 		removeDeadOutputs();
 		Map<Edge, String> dirty = Explain.dirty(graph, log);
 		if (explain)
@@ -241,15 +280,13 @@ public final class KernelBuild {
 		return last.isEmpty() ? "" : ": " + last;
 	}
 
-	/** Deletes {@code dir} and everything below it, if it exists. */
-	static void deleteTree(Path dir) throws BuildException {
-		try (Stream<Path> s = Files.walk(dir)) {
+	/** Deletes everything in {@code build/<profile>/} but the lock this build holds. */
+	private void cleanBuildDir() throws IOException {
+		Path lock = config.buildDir().resolve(LOCK);
+		try (Stream<Path> s = Files.walk(config.buildDir())) {
 			for (Path p : s.sorted(Comparator.reverseOrder()).toList())
-				Files.delete(p);
-		} catch (NoSuchFileException e) {
-			// nothing to clean
-		} catch (IOException e) {
-			throw new BuildException("cannot delete " + dir + ": " + e.getMessage(), e);
+				if (!p.equals(lock) && !p.equals(config.buildDir()))
+					Files.delete(p);
 		}
 	}
 }

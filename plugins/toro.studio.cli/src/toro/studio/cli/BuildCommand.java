@@ -137,7 +137,7 @@ final class BuildCommand implements Command {
 		return jobs;
 	}
 
-	private static int parseJobs(String jobs) throws UsageException {
+	static int parseJobs(String jobs) throws UsageException {
 		if (jobs == null)
 			return 0;
 		try {

@@ -11,6 +11,8 @@ final class Commands {
 	static List<Command> all() {
 		return List.of(
 				new BuildCommand(),
+				new AbiCheckCommand(),
+				new BenchCommand(),
 				new DoctorCommand(),
 				new StudioCommand());
 	}

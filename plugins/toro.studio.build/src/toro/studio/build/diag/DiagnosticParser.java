@@ -21,7 +21,10 @@ public abstract class DiagnosticParser {
 		this.tool = tool;
 	}
 
-	/** @return the parser for an edge's tool kind: "cc", "nasm" or "ld". */
+	/**
+	 * @return a new parser for an edge's tool kind: "cc", "nasm" or "ld"; use one
+	 *         per tool output (ld's parser carries context from line to line)
+	 */
 	public static DiagnosticParser forTool(String kind) {
 		return switch (kind) {
 		case "cc" -> new GccParser();
@@ -34,7 +37,8 @@ public abstract class DiagnosticParser {
 	/** @return the problems in {@code output}, in the order printed; {@code dir} is where the tool ran. */
 	public List<Problem> parse(String output, Path dir) {
 		List<Problem> problems = new ArrayList<>();
-		for (String line : output.split("\r?\n")) {
+		// colour escapes appear when a user adds -fdiagnostics-color=always
+		for (String line : output.replaceAll("\u001b\\[[0-9;]*[mK]", "").split("\r?\n")) {
 			Problem p = line(line.stripTrailing(), dir);
 			if (p != null)
 				problems.add(p);

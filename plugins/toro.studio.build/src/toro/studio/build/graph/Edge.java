@@ -30,8 +30,7 @@ public record Edge(String tool, String description, List<String> argv, List<Node
 				h ^= a.charAt(i);
 				h *= 0x100000001b3L;
 			}
-			h ^= 0;
-			h *= 0x100000001b3L;
+			h *= 0x100000001b3L; // a 0 separator, so ["ab", "c"] and ["a", "bc"] differ
 		}
 		return h;
 	}

@@ -1,0 +1,139 @@
+package toro.studio.build.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import toro.studio.build.BuildResult;
+import toro.studio.build.Problem;
+import toro.studio.build.Severity;
+import toro.studio.build.diag.DiagnosticParser;
+
+/**
+ * gcc, nasm and ld messages become structured problems: the parsers on output
+ * captured from the real tools (resources/diag), and end to end on broken sources.
+ */
+class DiagnosticsTest {
+	private static final Path DIR = Path.of("/tmp/cap");
+
+	private static List<Problem> parse(String tool, String resource) throws IOException {
+		try (InputStream in = DiagnosticsTest.class.getClassLoader().getResourceAsStream("resources/diag/" + resource)) {
+			assertNotNull(in, resource);
+			return DiagnosticParser.forTool(tool).parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), DIR);
+		}
+	}
+
+	@Test
+	void gccOutput() throws IOException {
+		List<Problem> ps = parse("cc", "gcc.txt");
+		assertEquals(new Problem("gcc", DIR.resolve("bad.c"), 2, 14, Severity.ERROR,
+				"expected ‘=’, ‘,’, ‘;’, ‘asm’ or ‘__attribute__’ before ‘{’ token"), ps.get(0));
+		assertEquals(new Problem("gcc", DIR.resolve("bad.c"), 4, 0, Severity.WARNING,
+				"control reaches end of non-void function [-Wreturn-type]"), ps.get(3));
+		assertEquals(Severity.WARNING, ps.get(4).severity());
+		assertEquals(2, ps.get(4).line());
+		assertEquals(24, ps.get(4).column());
+		Problem fatal = ps.get(6);
+		assertNull(fatal.file());
+		assertEquals("missing.c: No such file or directory", fatal.message());
+		assertEquals(Severity.ERROR, fatal.severity());
+		assertTrue(ps.get(7).message().startsWith("unrecognized command-line option"));
+		Problem inHeader = ps.get(8);
+		assertEquals(DIR.resolve("inc2.h"), inHeader.file());
+		assertEquals(41, inHeader.column());
+		assertEquals(Severity.NOTE, ps.get(9).severity());
+		assertEquals(10, ps.size(), ps.toString());
+		assertEquals("/tmp/cap/bad.c:4: warning: control reaches end of non-void function [-Wreturn-type]", ps.get(3).toString());
+	}
+
+	@Test
+	void gccOutputInColour() throws IOException {
+		List<Problem> ps = parse("cc", "gcc-color.txt");
+		assertEquals(2, ps.size(), ps.toString());
+		assertEquals(new Problem("gcc", DIR.resolve("warn.c"), 1, 12, Severity.WARNING,
+				"‘unused’ defined but not used [-Wunused-function]"), ps.get(1));
+	}
+
+	@Test
+	void nasmOutput() throws IOException {
+		List<Problem> ps = parse("nasm", "nasm.txt");
+		assertEquals(new Problem("nasm", DIR.resolve("bad.asm"), 6, 0, Severity.ERROR, "parser: instruction expected"), ps.get(0));
+		assertEquals(new Problem("nasm", DIR.resolve("m.asm"), 3, 0, Severity.NOTE, "from macro `M' defined here"), ps.get(2));
+		assertEquals(DIR.resolve("m.asm"), ps.get(3).file());
+		assertTrue(ps.get(3).message().contains("nope.inc"));
+		assertNull(ps.get(4).file());
+		assertEquals(Severity.ERROR, ps.get(4).severity());
+		assertEquals(new Problem("nasm", DIR.resolve("w2.asm"), 2, 0, Severity.WARNING,
+				"byte data exceeds bounds [-w+number-overflow]"), ps.get(6));
+		assertEquals(8, ps.size(), ps.toString());
+	}
+
+	@Test
+	void ldOutput() throws IOException {
+		List<Problem> ps = parse("ld", "ld.txt");
+		assertEquals(new Problem("ld", DIR.resolve("bad2.ld"), 4, 0, Severity.ERROR, "syntax error"), ps.get(0));
+		assertEquals(new Problem("ld", Path.of("/tmp/cap/u.c"), 2, 0, Severity.ERROR,
+				"in start: undefined reference to `missing_fn'"), ps.get(1));
+		assertNull(ps.get(2).file());
+		assertEquals("cannot find nothere.o: No such file or directory", ps.get(2).message());
+		assertEquals(Path.of("/tmp/cap/dd.c"), ps.get(3).file());
+		assertTrue(ps.get(3).message().contains("multiple definition of `start'"));
+		assertEquals(Severity.WARNING, ps.get(4).severity());
+		assertEquals(5, ps.size(), ps.toString());
+	}
+
+	@Test
+	void brokenCReportsFileLineAndColumn() throws Exception {
+		try (Tree t = new Tree()) {
+			t.write("kernel/add.c", "#include \"k.h\"\nint add(int a, int b) {\n  return a + undefined_thing;\n}\n");
+			BuildResult r = t.build();
+			assertFalse(r.success());
+			Problem p = first(r, "gcc", Severity.ERROR);
+			assertEquals(t.root.resolve("kernel/add.c"), p.file());
+			assertEquals(3, p.line());
+			assertEquals(14, p.column());
+			assertTrue(p.message().contains("undefined_thing"), p.message());
+			assertFalse(r.image().toFile().exists(), "nothing linked");
+		}
+	}
+
+	@Test
+	void brokenAssemblyReportsFileAndLine() throws Exception {
+		try (Tree t = new Tree()) {
+			t.write("arch/entry.asm", "bits 64\nsection .text\nglobal _start\n_start:\n    mov rax,\n    ret\n");
+			BuildResult r = t.build();
+			assertFalse(r.success());
+			Problem p = first(r, "nasm", Severity.ERROR);
+			assertEquals(t.root.resolve("arch/entry.asm"), p.file());
+			assertEquals(5, p.line());
+		}
+	}
+
+	@Test
+	void brokenLinkerScriptReportsItsLine() throws Exception {
+		try (Tree t = new Tree()) {
+			t.write("arch/kernel.ld", "ENTRY(_start)\nSECTIONS {\n  . = 1M;\n  .text : { *(.text*) } = = ;\n}\n");
+			BuildResult r = t.build();
+			assertFalse(r.success());
+			Problem p = first(r, "ld", Severity.ERROR);
+			assertEquals(t.root.resolve("arch/kernel.ld"), p.file());
+			assertEquals(4, p.line());
+			assertEquals("syntax error", p.message());
+		}
+	}
+
+	private static Problem first(BuildResult r, String tool, Severity s) {
+		return r.problems().stream().filter(p -> p.tool().equals(tool) && p.severity() == s).findFirst()
+				.orElseThrow(() -> new AssertionError("no " + tool + " " + s + " in " + r.problems()));
+	}
+}
