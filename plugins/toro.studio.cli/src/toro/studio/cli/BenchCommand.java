@@ -10,7 +10,8 @@ final class BenchCommand implements Command {
 	/** The benchmark subjects, by name. */
 	static List<Command> subjects() {
 		return List.of(
-				new BenchBuild());
+				new BenchBuild(),
+				new BenchIdleCommand());
 	}
 
 	@Override

@@ -14,6 +14,9 @@ final class Commands {
 				new AbiCheckCommand(),
 				new BenchCommand(),
 				new DoctorCommand(),
-				new StudioCommand());
+				new StudioCommand(),
+				new RunCommand(),
+				new TestCommand(),
+				new TopCommand());
 	}
 }

@@ -141,8 +141,9 @@ public final class QemuProcess implements AutoCloseable {
 			q.connect();
 			return q;
 		} catch (QemuException | QmpException x) {
+			q.stop();
+			String err = q.stderrText(); // before close() deletes the file
 			q.close();
-			String err = q.stderrText();
 			if (err.contains("Address already in use"))
 				throw new PortTakenException();
 			String first = QemuStderr.firstError(err);

@@ -22,9 +22,7 @@ public final class CoreModel {
 	/** Takes one sample into the model, then tells the listeners. */
 	public void accept(Sample s) {
 		synchronized (this) {
-			Map<Integer, String> names = new HashMap<>();
-			for (ThreadSample t : s.threads())
-				names.put(t.tid(), t.name());
+			Map<Integer, String> names = names(s);
 			for (CoreSample c : s.cores()) {
 				views.put(c.cpu(), view(previous.get(c.cpu()), c, s.tscKhz(), names));
 				previous.put(c.cpu(), c);
@@ -36,8 +34,32 @@ public final class CoreModel {
 			l.run();
 	}
 
+	/**
+	 * @return the views of {@code to}'s cores with rates over the interval since {@code from}
+	 *         (null or a core missing from it: no rates, idle since boot), e.g. over a one-second
+	 *         display period rather than between two consecutive samples
+	 */
+	public static List<CoreView> views(Sample from, Sample to) {
+		Map<Integer, CoreSample> before = new HashMap<>();
+		if (from != null)
+			for (CoreSample c : from.cores())
+				before.put(c.cpu(), c);
+		Map<Integer, String> names = names(to);
+		Map<Integer, CoreView> out = new TreeMap<>();
+		for (CoreSample c : to.cores())
+			out.put(c.cpu(), view(before.get(c.cpu()), c, to.tscKhz(), names));
+		return new ArrayList<>(out.values());
+	}
+
+	private static Map<Integer, String> names(Sample s) {
+		Map<Integer, String> names = new HashMap<>();
+		for (ThreadSample t : s.threads())
+			names.put(t.tid(), t.name());
+		return names;
+	}
+
 	/** @return the view of {@code c}, rated against {@code p} (null: no rates, idle since boot). */
-	static CoreView view(CoreSample p, CoreSample c, long tscKhz, Map<Integer, String> names) {
+	private static CoreView view(CoreSample p, CoreSample c, long tscKhz, Map<Integer, String> names) {
 		double seconds = p == null || tscKhz <= 0 ? 0 : (c.tsc() - p.tsc()) / (tscKhz * 1000.0);
 		double busy = c.busyCycles() - (p == null ? 0 : p.busyCycles());
 		double halted = c.haltedCycles() - (p == null ? 0 : p.haltedCycles());

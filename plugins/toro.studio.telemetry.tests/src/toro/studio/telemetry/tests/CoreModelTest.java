@@ -2,6 +2,7 @@ package toro.studio.telemetry.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import toro.studio.telemetry.CoreModel;
 import toro.studio.telemetry.CoreState;
 import toro.studio.telemetry.CoreView;
+import toro.studio.telemetry.Sample;
 import toro.studio.telemetry.TelemetryDecoder;
 
 class CoreModelTest {
@@ -50,5 +52,21 @@ class CoreModelTest {
 		assertEquals(2, c.ready());
 		assertEquals(0, c.contextSwitchesPerSec());
 		assertEquals(1, m.threads().size());
+	}
+
+	@Test
+	void viewsOverALongerIntervalSkipTheSamplesBetween() {
+		List<Sample> got = new ArrayList<>();
+		TelemetryDecoder d = new TelemetryDecoder(got::add);
+		Frames f = new Frames().hello(1, 10, 1_000_000, "v");
+		for (int n = 0; n <= 10; n++) // 0.1 s apart, 10 switches and 1 halt each time
+			f.core(0, 2, 0, 0, 1_000_000_000L + n * 100_000_000L, 50_000_000L * n, 50_000_000L * n, n, n, 10 * n, 0).sampleEnd(n, 1, 0);
+		byte[] b = f.bytes();
+		d.feed(b, 0, b.length);
+		CoreView v = CoreModel.views(got.get(0), got.get(10)).get(0);
+		assertEquals(100.0, v.contextSwitchesPerSec(), 1e-6);
+		assertEquals(10.0, v.haltsPerSec(), 1e-6);
+		assertEquals(50.0, v.idlePercent(), 1e-6);
+		assertEquals(0, CoreModel.views(null, got.get(10)).get(0).haltsPerSec());
 	}
 }

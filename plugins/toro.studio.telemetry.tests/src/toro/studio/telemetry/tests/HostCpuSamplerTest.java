@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import toro.studio.telemetry.HostCpuSampler;
 
 class HostCpuSamplerTest {
-	/** A thread of this JVM spins for ~0.6 s: the sampler must see it, in total and in its thread. */
+	/** A thread of this JVM spins for 0.6 s: the sampler must see it, in total and in its thread. */
 	@Test
 	void seesABusyThreadOfThisProcess() throws Exception {
 		HostCpuSampler s = new HostCpuSampler(ProcessHandle.current().pid());
@@ -25,10 +25,11 @@ class HostCpuSamplerTest {
 		});
 		spin.start();
 		Thread.sleep(600);
-		stop.set(true);
-		spin.join();
+		// sample while the spinner lives: an exited thread leaves /proc/PID/task
 		double total = s.sampleTotalPercent();
 		Map<Long, Double> perThread = s.samplePerThread();
+		stop.set(true);
+		spin.join();
 		// generous: a shared 2-core machine still gives a spinning thread well over 20% of 0.6 s
 		assertTrue(total > 20, "total " + total);
 		assertFalse(perThread.isEmpty());

@@ -1,0 +1,261 @@
+package toro.studio.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import toro.studio.build.BuildException;
+import toro.studio.build.BuildListener;
+import toro.studio.build.BuildRequest;
+import toro.studio.build.BuildResult;
+import toro.studio.build.KernelBuild;
+import toro.studio.build.Problem;
+import toro.studio.qemu.Accel;
+import toro.studio.qemu.ExitStatus;
+import toro.studio.qemu.Machine;
+import toro.studio.qemu.QemuConfig;
+import toro.studio.qemu.QemuException;
+import toro.studio.qemu.QemuProcess;
+import toro.studio.telemetry.TelemetryDecoder;
+import toro.studio.telemetry.TelemetryPump;
+
+/**
+ * {@code toro run}: builds the image if it is out of date, boots it in QEMU, copies COM1 to
+ * stdout and exits with the guest's status. Also holds what {@code test}, {@code top} and
+ * {@code bench idle} share: the image build and the QEMU options.
+ */
+final class RunCommand implements Command {
+	/** Exit status when --timeout expires (as timeout(1)). */
+	static final int TIMEOUT = 124;
+	/** Exit status when the guest crashed: QEMU ended without an exit value. */
+	static final int CRASHED = 125;
+	/** The options that pick and boot an image, shared by run, test and top. */
+	static final List<String> BOOT_OPTIONS = List.of("--profile=", "--target=", "--tree=", "--smp=", "--mem=", "--machine=",
+			"--accel=", "--append=", "--timeout=", "--why");
+
+	@Override
+	public String name() {
+		return "run";
+	}
+
+	@Override
+	public String summary() {
+		return "build if needed, boot in QEMU, stream the console, exit with the guest's status";
+	}
+
+	@Override
+	public String usage() {
+		return """
+				usage: toro run [--profile P] [--target NAME] [--smp N] [--mem MiB] [--machine M]
+				                [--accel auto|kvm|tcg] [--append ARGS] [--timeout S] [--why] [--tree DIR]
+
+				Builds the image if it is out of date, boots it in QEMU (console on COM1,
+				telemetry on COM2, QMP, all on private Unix sockets) and copies the console
+				to stdout until the guest exits. Ctrl-C stops QEMU cleanly.
+
+				  --profile P      build profile: release (default) or debug
+				  --target NAME    image to boot (default: the descriptor's default, toro)
+				  --smp N          number of cores, 1 to 64 (default 1)
+				  --mem MiB        guest memory in MiB (default 128)
+				  --machine M      microvm (default, fastest boot), pc or q35
+				  --accel A        auto (default: kvm when /dev/kvm is usable, else tcg), kvm or tcg
+				  --append ARGS    kernel command line, e.g. "telemetry=20 idle=poll"
+				  --timeout S      stop QEMU after S seconds and exit 124 (default: no limit)
+				  --why            log interrupts and CPU resets; on a crash show the last of them
+				  --tree DIR       the kernel tree (default: nearest toro.build, else kernel-src/)
+
+				Exit status: the guest's exit value (0 success, 1 tests failed, 2 panic);
+				124 on timeout; 125 when the guest crashed (triple fault); 1 when the build
+				failed or QEMU could not run; 2 for bad usage.
+				""";
+	}
+
+	@Override
+	public int run(List<String> args, Terminal term) throws Exception {
+		Options o = Options.parse(args, BOOT_OPTIONS.toArray(String[]::new));
+		noPositional(o);
+		QemuConfig c = config(o, image(o, null, term));
+		return boot(c, o.integer("--timeout", 0, 0, 1_000_000), term);
+	}
+
+	/** Boots {@code c}, streams the console to stdout, and maps how it ended to an exit status. */
+	static int boot(QemuConfig c, int timeoutSeconds, Terminal term) throws QemuException, InterruptedException {
+		term.progress("booting " + c.kernel().getFileName() + " on " + c.machine().qemuName() + ", " + c.cpus() + " core"
+				+ (c.cpus() == 1 ? "" : "s") + ", " + c.accel().resolve().name().toLowerCase());
+		try (QemuProcess q = QemuProcess.start(c)) {
+			Thread hook = stopOnExit(q, term);
+			try {
+				Thread console = copy(q.console(), term.out, "toro-console");
+				drainTelemetry(q);
+				forwardStdin(q.consoleInput());
+				ExitStatus s = timeoutSeconds > 0 ? q.waitFor(Duration.ofSeconds(timeoutSeconds)) : q.exit().join();
+				if (s == null) {
+					q.stop();
+					console.join(2000);
+					term.progress("timeout after " + timeoutSeconds + " s: QEMU stopped");
+					return TIMEOUT;
+				}
+				console.join(2000);
+				return report(s, q, term);
+			} finally {
+				removeHook(hook);
+			}
+		}
+	}
+
+	/**
+	 * Says how the run ended, on stderr.
+	 *
+	 * @return the guest's value, {@link #CRASHED}, or 1 when QEMU failed or was killed
+	 */
+	static int report(ExitStatus s, QemuProcess q, Terminal term) {
+		if (s.guestValue() != null) {
+			if (s.guestValue() != 0)
+				term.progress(s.detail());
+			return s.guestValue();
+		}
+		if (s.crashed()) {
+			term.progress(s.detail());
+			List<String> why = q.whyLog(30);
+			if (why.isEmpty()) {
+				term.progress("run again with --why to see the guest's last interrupts and CPU resets");
+			} else {
+				term.progress("the last lines of QEMU's interrupt log (-d int,cpu_reset):");
+				why.forEach(term.err::println);
+			}
+			return CRASHED;
+		}
+		term.progress(s.detail() + (s.killed() ? "; nothing is left running" : ""));
+		String err = q.stderr().strip();
+		if (!err.isEmpty() && !s.killed())
+			term.err.println(err);
+		return 1;
+	}
+
+	/**
+	 * Builds the image of the requested profile and target (the engine does nothing when it is up
+	 * to date), with progress and problems on stderr.
+	 *
+	 * @param defaultTarget the target when --target is absent; null for the descriptor's default
+	 * @return the image's path
+	 * @throws IllegalStateException when the build failed, saying what to do
+	 */
+	static Path image(Options o, String defaultTarget, Terminal term) throws Exception {
+		Path tree = o.get("--tree", null) != null ? Path.of(o.get("--tree", null)).toAbsolutePath() : ToroHome.kernelTree();
+		BuildRequest req = new BuildRequest(tree, o.get("--profile", null), o.get("--target", defaultTarget), 0, false, false);
+		BuildResult r;
+		try {
+			r = KernelBuild.build(req, buildListener(term), () -> false);
+		} catch (BuildException e) {
+			throw new IllegalStateException("cannot build the image: " + e.getMessage());
+		}
+		if (!r.success())
+			throw new IllegalStateException("the build failed (problems above); fix them, then run again");
+		if (r.stepsRun() > 0)
+			term.progress(String.format("built %s in %.2f s", r.image().getFileName(), r.elapsed().toNanos() / 1e9));
+		return r.image();
+	}
+
+	/** Build progress and problems, all on stderr: stdout carries the guest's console. */
+	private static BuildListener buildListener(Terminal term) {
+		return new BuildListener() {
+			@Override
+			public void progress(int done, int total, String description) {
+				term.progress("[" + done + "/" + total + "] " + description);
+			}
+
+			@Override
+			public void problem(Problem p) {
+				term.err.println(p);
+			}
+		};
+	}
+
+	/**
+	 * @return the QEMU configuration that the boot options ask for
+	 * @throws UsageException naming the bad value
+	 */
+	static QemuConfig config(Options o, Path image) throws UsageException {
+		try {
+			return QemuConfig.defaults(image)
+					.withCpus(o.integer("--smp", 1, 1, 64))
+					.withMemoryMiB(o.integer("--mem", 128, 16, 65536))
+					.withMachine(Machine.parse(o.get("--machine", "microvm")))
+					.withAccel(Accel.parse(o.get("--accel", "auto")))
+					.withAppend(o.get("--append", ""))
+					.withWhyDidItDie(o.flag("--why"));
+		} catch (IllegalArgumentException e) {
+			throw new UsageException(e.getMessage());
+		}
+	}
+
+	static void noPositional(Options o) throws UsageException {
+		if (!o.positional().isEmpty())
+			throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
+	}
+
+	/** Stops QEMU when the JVM exits first (Ctrl-C): QMP quit, then signals. */
+	static Thread stopOnExit(QemuProcess q, Terminal term) {
+		Thread hook = new Thread(() -> {
+			if (q.isAlive()) {
+				term.progress("interrupted: stopping QEMU");
+				q.stop();
+			}
+		}, "toro-stop-qemu");
+		Runtime.getRuntime().addShutdownHook(hook);
+		return hook;
+	}
+
+	static void removeHook(Thread hook) {
+		try {
+			Runtime.getRuntime().removeShutdownHook(hook);
+		} catch (IllegalStateException e) {
+			// the JVM is already exiting: the hook runs
+		}
+	}
+
+	/** Reads COM2 into a decoder that keeps nothing: an unread COM2 would stall the guest's UART. */
+	static void drainTelemetry(QemuProcess q) {
+		TelemetryPump.start(q.telemetry(), new TelemetryDecoder(s -> {
+		}), null);
+	}
+
+	/** @return a started daemon thread copying {@code in} to {@code out} until end of stream. */
+	static Thread copy(InputStream in, PrintStream out, String name) {
+		Thread t = new Thread(() -> {
+			byte[] b = new byte[4096];
+			try {
+				for (int n; (n = in.read(b)) >= 0;) {
+					out.write(b, 0, n);
+					out.flush();
+				}
+			} catch (IOException e) {
+				// QEMU went away: the console has ended
+			}
+		}, name);
+		t.setDaemon(true);
+		t.start();
+		return t;
+	}
+
+	/** Sends what the user types to the guest's COM1, on a daemon thread. */
+	private static void forwardStdin(OutputStream guest) {
+		Thread t = new Thread(() -> {
+			byte[] b = new byte[256];
+			try {
+				for (int n; (n = System.in.read(b)) >= 0;) {
+					guest.write(b, 0, n);
+					guest.flush();
+				}
+			} catch (IOException e) {
+				// the guest's side closed
+			}
+		}, "toro-stdin");
+		t.setDaemon(true);
+		t.start();
+	}
+}

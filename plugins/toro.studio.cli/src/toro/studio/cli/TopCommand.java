@@ -1,0 +1,203 @@
+package toro.studio.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import toro.studio.qemu.ExitStatus;
+import toro.studio.qemu.Json;
+import toro.studio.qemu.QemuConfig;
+import toro.studio.qemu.QemuProcess;
+import toro.studio.qemu.QmpException;
+import toro.studio.qemu.VcpuInfo;
+import toro.studio.telemetry.CoreModel;
+import toro.studio.telemetry.CoreView;
+import toro.studio.telemetry.HostCpuSampler;
+import toro.studio.telemetry.Sample;
+import toro.studio.telemetry.TelemetryDecoder;
+import toro.studio.telemetry.TelemetryPump;
+
+/**
+ * {@code toro top}: boots the kernel and shows, once a second, each core's scheduler state and
+ * rates from the telemetry stream beside the host CPU of the QEMU process and of each vCPU thread.
+ */
+final class TopCommand implements Command {
+	@Override
+	public String name() {
+		return "top";
+	}
+
+	@Override
+	public String summary() {
+		return "boot the kernel and show a live per-core table with the host CPU of QEMU";
+	}
+
+	@Override
+	public String usage() {
+		return """
+				usage: toro top [--smp N] [--json] [--duration S] [--rate HZ] [--target NAME] [--profile P]
+				                [--machine M] [--accel A] [--mem MiB] [--append ARGS] [--tree DIR]
+
+				Boots the kernel and, once a second, prints each core's state, current
+				thread, ready-queue length, context switches/s, halts/s and idle %, from the
+				kernel's telemetry (COM2), with the host CPU of the QEMU process (% of one
+				host core) in total and per vCPU thread. Ctrl-C stops it and QEMU.
+
+				  --json           one JSON object per line and second instead of the table:
+				                   time_s, sample, host_cpu_percent, frames_ok, frames_corrupt,
+				                   frames_dropped and cores[] (cpu, state, tid, thread, ready,
+				                   context_switches_per_s, halts_per_s, wakeups_per_s,
+				                   idle_percent, host_cpu_percent)
+				  --duration S     stop after S seconds (default: until Ctrl-C or the guest exits)
+				  --rate HZ        telemetry samples per second asked of the kernel (default 10)
+				  --smp, --target, --profile, --machine, --accel, --mem, --append, --tree:
+				                   as for toro run
+
+				Exit status: 0 when it ran to the end (or the guest exited with 0); 1 when
+				the build or QEMU failed; 2 for bad usage.
+				""";
+	}
+
+	@Override
+	public int run(List<String> args, Terminal term) throws Exception {
+		List<String> declared = new ArrayList<>(RunCommand.BOOT_OPTIONS);
+		declared.removeAll(List.of("--timeout=", "--why"));
+		declared.addAll(List.of("--json", "--duration=", "--rate="));
+		Options o = Options.parse(args, declared.toArray(String[]::new));
+		RunCommand.noPositional(o);
+		int duration = o.integer("--duration", 0, 1, 1_000_000);
+		int rate = o.integer("--rate", 10, 1, 1000);
+		boolean json = o.flag("--json");
+		Path image = RunCommand.image(o, null, term);
+		QemuConfig c = RunCommand.config(o, image);
+		if (!c.append().matches("(.*\\s)?telemetry=.*"))
+			c = c.withAppend((c.append() + " telemetry=" + rate).strip());
+		term.progress("booting " + image.getFileName() + " with " + c.cpus() + " core" + (c.cpus() == 1 ? "" : "s") + " ("
+				+ c.append() + ")");
+		try (QemuProcess q = QemuProcess.start(c)) {
+			Thread hook = RunCommand.stopOnExit(q, term);
+			try {
+				return watch(q, duration, json, term);
+			} finally {
+				RunCommand.removeHook(hook);
+			}
+		}
+	}
+
+	/** Prints one table or JSON line a second until the duration ends or QEMU exits. */
+	private static int watch(QemuProcess q, int duration, boolean json, Terminal term) throws InterruptedException {
+		CoreModel model = new CoreModel();
+		TelemetryDecoder decoder = new TelemetryDecoder(model::accept);
+		TelemetryPump.start(q.telemetry(), decoder, null);
+		discard(q.console());
+		HostCpuSampler host = new HostCpuSampler(q.pid());
+		Map<Long, Integer> vcpuOfThread = new HashMap<>();
+		for (VcpuInfo v : q.qmp().queryCpusFast())
+			vcpuOfThread.put(v.threadId(), v.index());
+		boolean live = !json && System.console() != null;
+		long t0 = System.nanoTime();
+		Sample before = null;
+		for (int second = 1; duration == 0 || second <= duration; second++) {
+			ExitStatus ended = q.waitFor(Duration.ofMillis(Math.max(0, t0 + second * 1_000_000_000L - System.nanoTime()) / 1_000_000));
+			if (ended != null) {
+				term.progress(ended.detail());
+				return ended.success() ? 0 : 1;
+			}
+			double total = host.sampleTotalPercent();
+			Map<Integer, Double> perVcpu = new HashMap<>();
+			host.samplePerThread().forEach((tid, pct) -> {
+				Integer cpu = vcpuOfThread.get(tid);
+				if (cpu != null)
+					perVcpu.put(cpu, pct);
+			});
+			Sample now = model.last();
+			List<CoreView> cores = now == null ? List.of() : CoreModel.views(before, now);
+			before = now;
+			double t = (System.nanoTime() - t0) / 1e9;
+			if (json)
+				term.out.println(Json.write(jsonSample(t, now, total, cores, perVcpu, decoder)));
+			else
+				term.out.print(table(t, now, total, cores, perVcpu, decoder, q.pid(), live));
+			term.out.flush();
+		}
+		try {
+			q.qmp().quit();
+		} catch (QmpException e) {
+			// QEMU is already gone: close() reaps it
+		}
+		return 0;
+	}
+
+	/** @return one JSON sample with the fields --help lists. */
+	static Map<String, Object> jsonSample(double t, Sample s, double total, List<CoreView> cores, Map<Integer, Double> perVcpu,
+			TelemetryDecoder d) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("time_s", round(t));
+		m.put("sample", s == null ? null : s.number());
+		m.put("host_cpu_percent", round(total));
+		m.put("frames_ok", d.framesOk());
+		m.put("frames_corrupt", d.framesCorrupt());
+		m.put("frames_dropped", d.framesDropped());
+		List<Object> list = new ArrayList<>();
+		for (CoreView c : cores) {
+			Map<String, Object> cm = new LinkedHashMap<>();
+			cm.put("cpu", c.cpu());
+			cm.put("state", c.state().name().toLowerCase());
+			cm.put("tid", c.currentTid());
+			cm.put("thread", c.currentThread());
+			cm.put("ready", c.ready());
+			cm.put("context_switches_per_s", round(c.contextSwitchesPerSec()));
+			cm.put("halts_per_s", round(c.haltsPerSec()));
+			cm.put("wakeups_per_s", round(c.wakeupsPerSec()));
+			cm.put("idle_percent", round(c.idlePercent()));
+			cm.put("host_cpu_percent", perVcpu.containsKey(c.cpu()) ? round(perVcpu.get(c.cpu())) : null);
+			list.add(cm);
+		}
+		m.put("cores", list);
+		return m;
+	}
+
+	/** @return the text table of one second, with a clear-screen prefix when {@code live}. */
+	static String table(double t, Sample s, double total, List<CoreView> cores, Map<Integer, Double> perVcpu, TelemetryDecoder d,
+			long pid, boolean live) {
+		StringBuilder b = new StringBuilder(live ? "\033[H\033[2J" : "");
+		b.append(String.format("toro top  %.0f s  sample %s  QEMU pid %d host CPU %.1f%%  frames ok %d corrupt %d dropped %d%n", t,
+				s == null ? "-" : Long.toString(s.number()), pid, total, d.framesOk(), d.framesCorrupt(), d.framesDropped()));
+		b.append(String.format("%4s %-9s %-16s %5s %9s %9s %7s %6s%n", "CPU", "STATE", "THREAD", "READY", "CSW/s", "HALTS/s", "IDLE%", "HOST%"));
+		for (CoreView c : cores) {
+			String thread = c.currentTid() == 0 ? "-" : c.currentTid() + " " + c.currentThread();
+			Double host = perVcpu.get(c.cpu());
+			b.append(String.format("%4d %-9s %-16.16s %5d %9.1f %9.1f %7.1f %6s%n", c.cpu(), c.state().name().toLowerCase(), thread,
+					c.ready(), c.contextSwitchesPerSec(), c.haltsPerSec(), c.idlePercent(), host == null ? "-" : String.format("%.1f", host)));
+		}
+		if (cores.isEmpty())
+			b.append("  (no telemetry sample yet)\n");
+		if (!live)
+			b.append('\n');
+		return b.toString();
+	}
+
+	private static double round(double v) {
+		return Double.isNaN(v) ? v : Math.round(v * 100) / 100.0;
+	}
+
+	/** Reads and drops COM1, whose lines top does not show: an unread console stalls the guest. */
+	private static void discard(InputStream console) {
+		Thread t = new Thread(() -> {
+			try {
+				console.transferTo(OutputStream.nullOutputStream());
+			} catch (IOException e) {
+				// QEMU went away
+			}
+		}, "toro-console-drain");
+		t.setDaemon(true);
+		t.start();
+	}
+}

@@ -1,0 +1,261 @@
+package toro.studio.qemu.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import toro.studio.qemu.Accel;
+import toro.studio.qemu.ExitStatus;
+import toro.studio.qemu.QemuConfig;
+import toro.studio.qemu.QemuException;
+import toro.studio.qemu.QemuProcess;
+import toro.studio.qemu.QmpEvent;
+import toro.studio.qemu.VcpuInfo;
+import toro.studio.telemetry.CoreSample;
+import toro.studio.telemetry.HostCpuSampler;
+import toro.studio.telemetry.TelemetryDecoder;
+import toro.studio.telemetry.TelemetryPump;
+
+/** The real kernel in real QEMU (TCG here): exit status, timeout, kill, telemetry, sockets, QMP. */
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
+class QemuBootTest {
+	/** Generous bounds: a shared, loaded 2-core machine under TCG. */
+	static final Duration BOOT = Duration.ofSeconds(120);
+
+	static QemuConfig config(String target, int cpus) throws Exception {
+		return QemuConfig.defaults(Images.of(target)).withAccel(Accel.TCG).withCpus(cpus);
+	}
+
+	/** Starts a thread that collects console lines and counts down when one starts with {@code prefix}. */
+	static CountDownLatch watchConsole(QemuProcess q, List<String> lines, String prefix) {
+		CountDownLatch seen = new CountDownLatch(1);
+		Thread t = new Thread(() -> {
+			try (BufferedReader r = new BufferedReader(new InputStreamReader(q.console(), StandardCharsets.UTF_8))) {
+				for (String l; (l = r.readLine()) != null;) {
+					lines.add(l);
+					if (l.startsWith(prefix))
+						seen.countDown();
+				}
+			} catch (IOException e) {
+				// QEMU went away
+			}
+		});
+		t.setDaemon(true);
+		t.start();
+		return seen;
+	}
+
+	/** Asserts that QEMU is gone and its private directory deleted. */
+	static void assertReaped(QemuProcess q) throws InterruptedException {
+		assertTrue(Procs.goneWithin(q.pid(), 5000), "QEMU " + q.pid() + " still runs");
+		assertFalse(Files.exists(q.endpoints().dir()), "private dir left behind");
+	}
+
+	@Test
+	void testImageRunsToTheGuestsExitStatus() throws Exception {
+		QemuProcess q = QemuProcess.start(config("test", 2));
+		try (q) {
+			List<String> lines = new CopyOnWriteArrayList<>();
+			watchConsole(q, lines, "toro: tests done");
+			TelemetryPump.start(q.telemetry(), new TelemetryDecoder(s -> {
+			}), null);
+			ExitStatus s = q.waitFor(BOOT);
+			assertNotNull(s, "the test image did not exit within " + BOOT);
+			assertEquals(0, s.guestValue(), s.detail() + "\n" + lines);
+			assertEquals(1, s.qemuStatus());
+			assertTrue(s.success());
+			Thread.sleep(200);
+			assertTrue(lines.stream().anyMatch(l -> l.startsWith("toro: tests done passed=")), lines.toString());
+		}
+		assertReaped(q);
+	}
+
+	@Test
+	void aPanicIsExitValueTwo() throws Exception {
+		try (QemuProcess q = QemuProcess.start(config("toro", 1).withAppend("fault=panic"))) {
+			watchConsole(q, new CopyOnWriteArrayList<>(), "");
+			ExitStatus s = q.waitFor(BOOT);
+			assertNotNull(s);
+			assertEquals(2, s.guestValue(), s.detail());
+			assertFalse(s.crashed());
+		}
+	}
+
+	/** A reset under -no-reboot ends QEMU with status 0, as a triple fault does: a crash. */
+	@Test
+	void aResetWithoutExitValueIsACrashAndWhyLogShowsIt() throws Exception {
+		try (QemuProcess q = QemuProcess.start(config("toro", 1).withWhyDidItDie(true))) {
+			CountDownLatch ready = watchConsole(q, new CopyOnWriteArrayList<>(), "toro: ready");
+			TelemetryPump.start(q.telemetry(), new TelemetryDecoder(s -> {
+			}), null);
+			assertTrue(ready.await(BOOT.toSeconds(), TimeUnit.SECONDS));
+			q.qmp().systemReset();
+			ExitStatus s = q.waitFor(Duration.ofSeconds(30));
+			assertNotNull(s);
+			assertTrue(s.crashed(), s.toString());
+			assertNull(s.guestValue());
+			List<String> why = q.whyLog(50);
+			assertFalse(why.isEmpty(), "the -d int,cpu_reset log has lines");
+			assertTrue(why.stream().anyMatch(l -> l.contains("CPU Reset")), why.toString());
+		}
+	}
+
+	@Test
+	void timeoutLeavesItRunningAndStopEndsIt() throws Exception {
+		QemuProcess q = QemuProcess.start(config("toro", 2));
+		try (q) {
+			watchConsole(q, new CopyOnWriteArrayList<>(), "");
+			TelemetryPump.start(q.telemetry(), new TelemetryDecoder(s -> {
+			}), null);
+			assertNull(q.waitFor(Duration.ofSeconds(2)), "the idle kernel never exits by itself");
+			assertTrue(q.isAlive());
+			long t0 = System.nanoTime();
+			q.stop();
+			assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "stop took too long");
+			ExitStatus s = q.exit().get(5, TimeUnit.SECONDS);
+			assertTrue(s.killed(), s.toString());
+			assertFalse(s.crashed());
+		}
+		assertReaped(q);
+	}
+
+	@Test
+	void qemuKilledMidRunEndsPromptlyAndClearly() throws Exception {
+		QemuProcess q = QemuProcess.start(config("toro", 2));
+		try (q) {
+			CountDownLatch ready = watchConsole(q, new CopyOnWriteArrayList<>(), "toro: ready");
+			TelemetryPump.start(q.telemetry(), new TelemetryDecoder(s -> {
+			}), null);
+			assertTrue(ready.await(BOOT.toSeconds(), TimeUnit.SECONDS));
+			new ProcessBuilder("kill", "-KILL", Long.toString(q.pid())).start().waitFor();
+			ExitStatus s = q.exit().get(10, TimeUnit.SECONDS);
+			assertTrue(s.killed());
+			assertEquals(137, s.qemuStatus());
+			assertTrue(s.detail().contains("killed by signal 9"), s.detail());
+			assertTrue(q.qmp().isClosed() || waitClosed(q), "QMP notices the death");
+		}
+		assertReaped(q);
+	}
+
+	private static boolean waitClosed(QemuProcess q) throws InterruptedException {
+		for (int i = 0; i < 100 && !q.qmp().isClosed(); i++)
+			Thread.sleep(50);
+		return q.qmp().isClosed();
+	}
+
+	@Test
+	void telemetryArrivesFromEveryCore() throws Exception {
+		int cpus = 4;
+		try (QemuProcess q = QemuProcess.start(config("toro", cpus).withAppend("telemetry=20"))) {
+			watchConsole(q, new CopyOnWriteArrayList<>(), "");
+			Set<Integer> seen = ConcurrentHashMap.newKeySet();
+			CountDownLatch all = new CountDownLatch(1);
+			TelemetryDecoder d = new TelemetryDecoder(s -> {
+				for (CoreSample c : s.cores())
+					seen.add(c.cpu());
+				if (seen.size() == cpus && s.cores().size() == cpus)
+					all.countDown();
+			});
+			TelemetryPump.start(q.telemetry(), d, null);
+			assertTrue(all.await(BOOT.toSeconds(), TimeUnit.SECONDS), "cores seen: " + seen);
+			assertEquals(Set.of(0, 1, 2, 3), new TreeSet<>(seen));
+			assertEquals(0, d.framesCorrupt());
+			assertEquals(cpus, d.hello().ncpus());
+			assertTrue(d.hello().tscKhz() > 0);
+		}
+	}
+
+	/** With the GDB stub on: QEMU listens on 127.0.0.1 and on its private Unix sockets, nowhere else. */
+	@Test
+	void noListeningSocketOutsideLoopback() throws Exception {
+		try (QemuProcess q = QemuProcess.start(config("toro", 1).withGdbStub(true))) {
+			assertTrue(q.gdbPort() > 0);
+			String pid = "pid=" + q.pid() + ",";
+			List<String> tcp = Procs.output(List.of("ss", "-ltnpH")).lines().filter(l -> l.contains(pid)).toList();
+			assertFalse(tcp.isEmpty(), "the GDB stub listens");
+			for (String l : tcp)
+				assertTrue(l.contains(" 127.0.0.1:" + q.gdbPort() + " "), "TCP listener not on 127.0.0.1: " + l);
+			List<String> unix = Procs.output(List.of("ss", "-lxpH")).lines().filter(l -> l.contains(pid)).toList();
+			for (String l : unix)
+				assertTrue(l.contains(q.endpoints().dir().toString()), "Unix listener outside the private dir: " + l);
+			List<String> udp = Procs.output(List.of("ss", "-lunpH")).lines().filter(l -> l.contains(pid)).toList();
+			assertEquals(List.of(), udp);
+			assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(q.endpoints().dir())));
+			String status = q.qmp().queryStatus();
+			assertTrue(status.equals("prelaunch") || status.equals("paused"), "-S holds the guest for the debugger: " + status);
+		}
+	}
+
+	@Test
+	void qmpDrivesTheRealMachine() throws Exception {
+		try (QemuProcess q = QemuProcess.start(config("toro", 2))) {
+			watchConsole(q, new CopyOnWriteArrayList<>(), "");
+			TelemetryPump.start(q.telemetry(), new TelemetryDecoder(s -> {
+			}), null);
+			List<String> events = new CopyOnWriteArrayList<>();
+			q.qmp().addEventListener((QmpEvent e) -> events.add(e.name()));
+			assertEquals("running", q.qmp().queryStatus());
+			q.qmp().stop();
+			assertEquals("paused", q.qmp().queryStatus());
+			q.qmp().cont();
+			assertEquals("running", q.qmp().queryStatus());
+			List<VcpuInfo> cpus = q.qmp().queryCpusFast();
+			assertEquals(2, cpus.size());
+			for (VcpuInfo v : cpus)
+				assertTrue(Files.exists(Path.of("/proc", Long.toString(q.pid()), "task", Long.toString(v.threadId()))), v.toString());
+			Map<Long, Double> perThread = new HostCpuSampler(q.pid()).samplePerThread();
+			assertTrue(perThread.keySet().containsAll(cpus.stream().map(VcpuInfo::threadId).toList()));
+			for (int i = 0; i < 50 && events.size() < 2; i++)
+				Thread.sleep(20);
+			assertEquals(List.of("STOP", "RESUME"), events);
+		}
+	}
+
+	@Test
+	void badInputGetsOneClearMessage() throws Exception {
+		QemuConfig ok = config("toro", 1);
+		QemuException noQemu = assertThrows(QemuException.class, () -> QemuProcess.start(ok.withQemu(Path.of("qemu-system-nosuch"))));
+		assertTrue(noQemu.getMessage().contains("apt-get install"), noQemu.getMessage());
+		QemuException noKernel = assertThrows(QemuException.class, () -> QemuProcess.start(ok.withKernel(Path.of("/nonexistent/toro.elf"))));
+		assertTrue(noKernel.getMessage().contains("not found"), noKernel.getMessage());
+		QemuException refused = assertThrows(QemuException.class, () -> QemuProcess.start(ok.withExtraArgs(List.of("-bogus"))));
+		assertTrue(refused.getMessage().contains("QEMU refused to start") && refused.getMessage().contains("-bogus: invalid option"),
+				refused.getMessage());
+		if (Accel.detect() != Accel.KVM) {
+			QemuException kvm = assertThrows(QemuException.class, () -> QemuProcess.start(ok.withAccel(Accel.KVM)));
+			assertTrue(kvm.getMessage().contains("--accel tcg"), kvm.getMessage());
+		}
+		try (ServerSocket taken = new ServerSocket()) {
+			taken.bind(new InetSocketAddress("127.0.0.1", 0));
+			QemuException port = assertThrows(QemuException.class, () -> QemuProcess.start(ok.withGdbStub(true), taken.getLocalPort()));
+			assertTrue(port.getMessage().contains("in use"), port.getMessage());
+		}
+		assertEquals(List.of(), Procs.qemusWith(Images.root().toString() + "/kernel-src/build/release/toro.elf -chardev").stream()
+				.filter(pid -> Procs.cmdline(pid).contains("-bogus")).toList(), "a refused QEMU is not left behind");
+	}
+}
