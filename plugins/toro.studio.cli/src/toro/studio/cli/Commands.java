@@ -13,6 +13,7 @@ final class Commands {
 				new BuildCommand(),
 				new AbiCheckCommand(),
 				new BenchCommand(),
+				new DebugCommand(),
 				new DoctorCommand(),
 				new StudioCommand(),
 				new RunCommand(),

@@ -73,10 +73,14 @@ public final class GdbSession implements AutoCloseable, Transport.Sink {
 			s.launch(gdb, "mi2");
 		}
 		try {
-			s.execute("-gdb-set pagination off");
-			s.execute("-gdb-set confirm off");
-			s.execute("-file-exec-and-symbols " + quote(elf.toAbsolutePath().toString()));
-			s.execute("-gdb-set architecture i386:x86-64");
+			// Sent together, awaited in order: one round trip instead of four.
+			List<String> setup = List.of("-gdb-set pagination off", "-gdb-set confirm off",
+					"-file-exec-and-symbols " + quote(elf.toAbsolutePath().toString()), "-gdb-set architecture i386:x86-64");
+			List<CompletableFuture<ResultRecord>> answers = new ArrayList<>();
+			for (String c : setup)
+				answers.add(s.submit(c));
+			for (int i = 0; i < setup.size(); i++)
+				await(answers.get(i), setup.get(i), COMMAND_TIMEOUT);
 		} catch (GdbException e) {
 			s.close();
 			throw new GdbException("gdb cannot load " + elf + ": " + (e instanceof MiError m ? m.gdbMessage() : e.getMessage()), e);

@@ -36,6 +36,7 @@ final class Transport {
 	private final Writer stdin;
 	private final StringBuilder stderrTail = new StringBuilder();
 	private final Thread shutdownHook;
+	private Thread reader;
 
 	private Transport(Process process) {
 		this.process = process;
@@ -58,9 +59,9 @@ final class Transport {
 					+ " (install gdb, e.g. apt-get install gdb, or give its path)", e);
 		}
 		Transport t = new Transport(p);
-		Thread reader = new Thread(() -> t.read(sink), "gdb-mi-reader-" + p.pid());
-		reader.setDaemon(true);
-		reader.start();
+		t.reader = new Thread(() -> t.read(sink), "gdb-mi-reader-" + p.pid());
+		t.reader.setDaemon(true);
+		t.reader.start();
 		Thread err = new Thread(() -> t.drainStderr(p.getErrorStream()), "gdb-stderr-" + p.pid());
 		err.setDaemon(true);
 		err.start();
@@ -142,7 +143,10 @@ final class Transport {
 		return process.pid();
 	}
 
-	/** Ends gdb: closes its stdin (gdb exits on EOF), then kills it if it lingers. Idempotent. */
+	/**
+	 * Ends gdb: closes its stdin (gdb exits on EOF), then kills it if it lingers, and
+	 * waits for the reader to deliver the end of the output. Idempotent.
+	 */
 	void close() {
 		try {
 			OutputStream out = process.getOutputStream();
@@ -158,6 +162,11 @@ final class Transport {
 			}
 		} catch (InterruptedException e) {
 			process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+		try {
+			reader.join(3000);
+		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
 		try {

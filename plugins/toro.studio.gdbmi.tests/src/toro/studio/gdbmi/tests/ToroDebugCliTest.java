@@ -1,0 +1,114 @@
+package toro.studio.gdbmi.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import toro.studio.gdbmi.BreakpointSpec;
+import toro.studio.gdbmi.GdbSession;
+
+/** {@code toro debug} through the real toro script: real build, QEMU, gdb. */
+class ToroDebugCliTest {
+	/** The result of one toro run. */
+	private record Run(int status, List<String> out, String err) {
+	}
+
+	private static Run toro(String... args) throws Exception {
+		List<String> argv = new ArrayList<>(List.of("sh", TestKernel.root().resolve("toro").toString()));
+		argv.addAll(List.of(args));
+		Path err = Files.createTempFile("toro-debug-err", ".txt");
+		Process p = new ProcessBuilder(argv).directory(TestKernel.root().toFile())
+				.redirectError(err.toFile()).start();
+		try {
+			String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!p.waitFor(600, TimeUnit.SECONDS))
+				throw new AssertionError("toro debug did not end within 600 s");
+			return new Run(p.exitValue(), out.lines().toList(), Files.readString(err));
+		} finally {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
+			Files.deleteIfExists(err);
+		}
+	}
+
+	@Test
+	void breakKmainJsonPrintsOneStopObject() throws Exception {
+		Run r = toro("debug", "--break", "kmain", "--json", "--smp", "2");
+		assertEquals(0, r.status(), r.err());
+		String stop = r.out().stream().filter(l -> l.startsWith("{\"reason\"")).findFirst().orElseThrow(() -> new AssertionError(r.out() + r.err()));
+		assertTrue(stop.startsWith("{\"reason\":\"breakpoint-hit\",\"thread\":1,\"core\":0,\"frames\":[{\"func\":\"kmain\",\"file\":\"kernel/main.c\",\"line\":"), stop);
+		assertTrue(stop.contains("\"addr\":\"0x"), stop);
+	}
+
+	@Test
+	void scriptRunsEachCommandAndReportsErrors() throws Exception {
+		Path script = Files.createTempFile("toro-debug", ".gdb");
+		Files.writeString(script, String.join("\n", "# a comment", "hbreak ap_main", "continue", "print index", "bt",
+				"info threads", "next", "print no_such_symbol", "break no_such_function", "quit", "continue"));
+		try {
+			Run r = toro("debug", "--json", "--smp", "2", "--script", script.toString());
+			assertEquals(1, r.status(), "a failed command makes the status 1: " + r.err());
+			List<String> out = r.out();
+			assertEquals(8, out.size(), out.toString());
+			assertTrue(out.get(0).contains("\"hardware\":true") && out.get(0).contains("\"func\":\"ap_main\""), out.get(0));
+			assertTrue(out.get(1).contains("\"reason\":\"breakpoint-hit\",\"thread\":2,\"core\":1"), out.get(1));
+			assertEquals("{\"command\":\"print index\",\"value\":\"1\"}", out.get(2));
+			assertTrue(out.get(3).startsWith("{\"command\":\"bt\",\"frames\":[{\"func\":\"ap_main\""), out.get(3));
+			assertTrue(out.get(4).contains("\"threads\":[{\"id\":1,\"core\":0"), out.get(4));
+			assertTrue(out.get(5).contains("\"reason\":\"end-stepping-range\""), out.get(5));
+			assertTrue(out.get(6).contains("\"error\":") && out.get(6).contains("No symbol \\\"no_such_symbol\\\""), out.get(6));
+			assertTrue(out.get(7).contains("\"error\":") && out.get(7).contains("no_such_function"), out.get(7));
+		} finally {
+			Files.deleteIfExists(script);
+		}
+	}
+
+	/**
+	 * Without --break or --script, toro debug says where the stub is and waits; an
+	 * external debugger attaches there; stopping toro leaves no QEMU behind.
+	 */
+	@Test
+	void withoutBreakpointsItWaitsForAnExternalDebugger() throws Exception {
+		Process p = new ProcessBuilder("sh", TestKernel.root().resolve("toro").toString(), "debug", "--smp", "2")
+				.directory(TestKernel.root().toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		try {
+			BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+			String first = out.readLine();
+			Matcher m = Pattern.compile("gdb stub on 127\\.0\\.0\\.1:(\\d+)").matcher(first == null ? "" : first);
+			assertTrue(m.find(), "first line: " + first);
+			int port = Integer.parseInt(m.group(1));
+			assertTrue(out.readLine().contains("target remote 127.0.0.1:" + port));
+			try (GdbSession g = GdbSession.start(Path.of("gdb"), TestKernel.image("debug"))) {
+				g.connect("127.0.0.1", port, Duration.ofSeconds(20));
+				assertEquals(2, g.threads().size());
+				g.insertBreakpoint(BreakpointSpec.at("kmain"));
+				g.cont();
+				assertEquals("kmain", g.waitForStop(Duration.ofSeconds(60)).frame().func());
+			}
+			List<ProcessHandle> qemu = ProcessHandle.allProcesses()
+					.filter(h -> h.info().commandLine().orElse("").contains("tcp:127.0.0.1:" + port)).toList();
+			assertEquals(1, qemu.size(), "one QEMU serves the stub");
+			p.destroy(); // SIGTERM, as Ctrl-C would
+			assertTrue(p.waitFor(30, TimeUnit.SECONDS), "toro debug did not end on SIGTERM");
+			assertTrue(qemu.get(0).onExit().get(30, TimeUnit.SECONDS) != null);
+			assertFalse(qemu.get(0).isAlive(), "QEMU was left running");
+		} finally {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
+		}
+	}
+}
