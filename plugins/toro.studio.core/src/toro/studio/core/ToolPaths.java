@@ -3,7 +3,9 @@ package toro.studio.core;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.core.runtime.preferences.IEclipsePreferences;
 import org.eclipse.core.runtime.preferences.InstanceScope;
@@ -46,6 +48,21 @@ public final class ToolPaths {
 	public static Path resolve(String tool) {
 		String c = configured(tool);
 		return c.isBlank() ? detect(tool) : Path.of(c);
+	}
+
+	/**
+	 * The build tools configured in the preferences, keyed as the build
+	 * engine's toolchain overrides (nasm, cc, ld); tools left empty are absent,
+	 * so the descriptor's [toolchain] entries apply to them.
+	 */
+	public static Map<String, String> buildOverrides() {
+		Map<String, String> m = new HashMap<>();
+		for (String tool : List.of("nasm", "gcc", "ld")) {
+			String path = configured(tool);
+			if (!path.isBlank())
+				m.put("gcc".equals(tool) ? "cc" : tool, path);
+		}
+		return m;
 	}
 
 	/** Looks {@code tool}'s program up on the PATH; null if it is not there. */

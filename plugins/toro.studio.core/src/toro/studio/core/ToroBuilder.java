@@ -1,9 +1,10 @@
 package toro.studio.core;
 
 import java.nio.file.Files;
-import java.util.HashSet;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 
 import org.eclipse.core.resources.IFolder;
 import org.eclipse.core.resources.IProject;
@@ -31,8 +32,8 @@ import toro.studio.build.KernelBuild;
  *
  * The engine is itself incremental, but even its no-op reads the descriptor and
  * stats every file; so the builder remembers which (profile, target) pairs it
- * built since the last change of a source (a change outside build/) and skips
- * those outright: that is what makes a launch of an up-to-date project cheap.
+ * built (with which tool paths) since the last change of a source (a change
+ * outside build/) and skips those outright: that is what makes a launch of an up-to-date project cheap.
  */
 public final class ToroBuilder extends IncrementalProjectBuilder {
 	/** The builder's id. */
@@ -44,21 +45,24 @@ public final class ToroBuilder extends IncrementalProjectBuilder {
 	/** The folder of build outputs, which the builder itself writes. */
 	public static final String OUTPUT_FOLDER = "build";
 
-	private final Set<String> upToDate = new HashSet<>();
-	private BuildResult last;
+	/** The image of each (profile, target, tools) key built since the last source change. */
+	private final Map<String, Path> upToDate = new HashMap<>();
 
 	@Override
 	protected IProject[] build(int kind, Map<String, String> args, IProgressMonitor monitor) throws CoreException {
 		IProject project = getProject();
 		String target = args == null ? null : args.get(TARGET);
 		String profile = args != null && args.get(PROFILE) != null ? args.get(PROFILE) : ProjectSettings.profile(project);
-		String key = profile + "/" + target;
+		Map<String, String> tools = ToolPaths.buildOverrides();
+		String key = profile + "/" + target + "/" + new TreeMap<>(tools);
 		if (kind == FULL_BUILD || sourcesChanged(getDelta(project)))
 			upToDate.clear();
-		if (upToDate.contains(key) && last != null && last.image() != null && Files.exists(last.image()))
+		Path image = upToDate.get(key);
+		if (image != null && Files.exists(image))
 			return null;
-		last = run(project, new BuildRequest(project.getLocation().toPath(), profile, target, 0, false, false), monitor);
-		upToDate.add(key);
+		BuildResult r = run(project, new BuildRequest(project.getLocation().toPath(), profile, target, 0, false, false, tools), monitor);
+		if (r != null && r.image() != null)
+			upToDate.put(key, r.image());
 		return null;
 	}
 
@@ -70,11 +74,6 @@ public final class ToroBuilder extends IncrementalProjectBuilder {
 		IFolder out = project.getFolder(OUTPUT_FOLDER);
 		if (out.exists())
 			out.delete(true, monitor);
-	}
-
-	/** The result of the builder's last real build, or null. */
-	public BuildResult lastResult() {
-		return last;
 	}
 
 	/** Runs the engine, replaces the project's markers with the problems found, and refreshes build/. */

@@ -64,6 +64,7 @@ public final class QemuLaunch implements CoreModelSource {
 	private final IdleHistory history = new IdleHistory();
 	private final AtomicLong version = new AtomicLong();
 	private final long startNanos;
+	private final long qemuStartedNanos = System.nanoTime();
 	private volatile long readyNanos;
 	private Thread consoleReader;
 	private HostCpuSampler host;
@@ -262,6 +263,11 @@ public final class QemuLaunch implements CoreModelSource {
 	/** System.nanoTime() when the launch began. */
 	public long startNanos() {
 		return startNanos;
+	}
+
+	/** System.nanoTime() when QEMU had started (its sockets connected), after any build. */
+	public long qemuStartedNanos() {
+		return qemuStartedNanos;
 	}
 
 	/** System.nanoTime() when the console first showed {@value #READY}, or 0. */

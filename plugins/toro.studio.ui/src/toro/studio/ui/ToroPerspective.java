@@ -31,7 +31,7 @@ public final class ToroPerspective implements IPerspectiveFactory {
 		bottom.addView(IPageLayout.ID_PROBLEM_VIEW);
 		bottom.addPlaceholder(IPageLayout.ID_PROGRESS_VIEW);
 
-		IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.62f, editors);
+		IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.5f, editors);
 		right.addView(CoresView.ID);
 		right.addView(IPageLayout.ID_OUTLINE);
 		right.addPlaceholder(IDebugUIConstants.ID_DEBUG_VIEW);

@@ -12,9 +12,54 @@ import toro.studio.telemetry.ThreadSample;
 /** One refresh of the Cores view: the cores, their threads grouped by core, and the cells' text. */
 record CoreRows(List<CoreView> cores, Map<Integer, List<ThreadSample>> byCore) {
 	static final CoreRows EMPTY = new CoreRows(List.of(), List.of());
+	/** The number of columns {@link #text} fills. */
+	static final int COLUMNS = 8;
 
 	CoreRows(List<CoreView> cores, List<ThreadSample> threads) {
 		this(cores, group(threads));
+	}
+
+	/**
+	 * The rows of this refresh whose text differs from {@code before}, or null
+	 * when the rows themselves differ (a core or thread came or went), which
+	 * needs a full refresh of the tree.
+	 */
+	List<Object> changedSince(CoreRows before) {
+		List<Object> now = rows(), then = before.rows();
+		if (now.size() != then.size())
+			return null;
+		List<Object> changed = new ArrayList<>();
+		for (int i = 0; i < now.size(); i++) {
+			Object a = now.get(i), b = then.get(i);
+			if (!sameRow(a, b))
+				return null;
+			for (int col = 0; col < COLUMNS; col++) {
+				if (!text(a, col).equals(text(b, col))) {
+					changed.add(a);
+					break;
+				}
+			}
+		}
+		return changed;
+	}
+
+	/** Every row, each core followed by its threads. */
+	private List<Object> rows() {
+		List<Object> all = new ArrayList<>();
+		for (CoreView c : cores) {
+			all.add(c);
+			all.addAll(threadsOf(c.cpu()));
+		}
+		return all;
+	}
+
+	/** True when {@code a} and {@code b} stand for the same core or the same thread. */
+	static boolean sameRow(Object a, Object b) {
+		if (a instanceof CoreView x && b instanceof CoreView y)
+			return x.cpu() == y.cpu();
+		if (a instanceof ThreadSample x && b instanceof ThreadSample y)
+			return x.tid() == y.tid();
+		return a == b;
 	}
 
 	/** The threads that live on core {@code cpu}. */

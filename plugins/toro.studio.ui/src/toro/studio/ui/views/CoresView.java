@@ -9,6 +9,7 @@ import org.eclipse.jface.viewers.TreeViewer;
 import org.eclipse.jface.viewers.TreeViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Tree;
 import org.eclipse.ui.part.ViewPart;
 
@@ -52,21 +53,34 @@ public final class CoresView extends ViewPart {
 			});
 		}
 		viewer.setComparer(new RowIdentity());
+		viewer.setUseHashlookup(true);
 		viewer.setContentProvider(new Content());
 		viewer.setAutoExpandLevel(TreeViewer.ALL_LEVELS);
 		viewer.setInput(this);
 		tracker = new SourceTracker(this, tree, this::show);
 	}
 
-	/** Shows the source's current model (UI thread). */
+	/** Shows the source's current model (UI thread), touching only the rows whose text changed. */
 	private void show(CoreModelSource source) {
+		CoreRows before = rows;
 		rows = new CoreRows(source.coreModel().cores(), source.coreModel().threads());
-		viewer.refresh();
+		List<Object> changed = rows.changedSince(before);
+		if (changed == null) {
+			viewer.refresh();
+			viewer.expandAll();
+		}
+		else if (!changed.isEmpty())
+			viewer.update(changed.toArray(), null);
 	}
 
 	/** The cores on show (for tests and screenshots). */
 	public List<CoreView> cores() {
 		return rows.cores();
+	}
+
+	/** The view's top control (for screenshots). */
+	public Control control() {
+		return viewer.getControl();
 	}
 
 	@Override
@@ -108,11 +122,7 @@ public final class CoresView extends ViewPart {
 	private static final class RowIdentity implements IElementComparer {
 		@Override
 		public boolean equals(Object a, Object b) {
-			if (a instanceof CoreView x && b instanceof CoreView y)
-				return x.cpu() == y.cpu();
-			if (a instanceof ThreadSample x && b instanceof ThreadSample y)
-				return x.tid() == y.tid();
-			return a == b;
+			return CoreRows.sameRow(a, b);
 		}
 
 		@Override

@@ -4,7 +4,9 @@ import java.util.List;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Device;
 import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.Rectangle;
 
 import toro.studio.launch.IdleHistory.Point;
@@ -31,36 +33,76 @@ final class IdleChart {
 		return Math.max(2, (width - LEFT - RIGHT) / STEP + 1);
 	}
 
-	/** Paints {@code points} (oldest first) into {@code area}. */
-	static void paint(GC gc, Rectangle area, List<Point> points) {
+	/**
+	 * Paints {@code points} (oldest first) into {@code area}. The grid, scale
+	 * and legend change only with the size and the number of cores, so they are
+	 * drawn once into {@code background} and copied; only the lines are drawn
+	 * on every refresh (text drawing is what costs on GTK).
+	 */
+	static void paint(GC gc, Rectangle area, List<Point> points, Background background) {
+		int cores = points.stream().mapToInt(p -> p.idle().length).max().orElse(0);
+		gc.drawImage(background.get(gc.getDevice(), area.width, area.height, cores), area.x, area.y);
+		gc.setAntialias(SWT.OFF);
+		int x0 = area.x + LEFT, y0 = area.y + TOP;
+		int w = Math.max(1, area.width - LEFT - RIGHT), h = Math.max(1, area.height - TOP - BOTTOM);
+		for (int c = 0; c < cores; c++) {
+			gc.setForeground(color(c));
+			int core = c;
+			polyline(gc, points, x0, y0, w, h, p -> core < p.idle().length ? p.idle()[core] : Double.NaN);
+		}
+		gc.setForeground(gc.getDevice().getSystemColor(SWT.COLOR_BLACK));
+		gc.setLineStyle(SWT.LINE_DASH);
+		polyline(gc, points, x0, y0, w, h, Point::hostCpu);
+		gc.setLineStyle(SWT.LINE_SOLID);
+	}
+
+	/** The chart's static part (grid, scale, legend), redrawn only when its size or core count changes. */
+	static final class Background {
+		private Image image;
+		private int width, height, cores;
+
+		Image get(Device device, int w, int h, int n) {
+			w = Math.max(w, 1);
+			h = Math.max(h, 1);
+			if (image == null || w != width || h != height || n != cores) {
+				dispose();
+				image = new Image(device, w, h);
+				width = w;
+				height = h;
+				cores = n;
+				GC gc = new GC(image);
+				try {
+					draw(gc, new Rectangle(0, 0, w, h), n);
+				} finally {
+					gc.dispose();
+				}
+			}
+			return image;
+		}
+
+		void dispose() {
+			if (image != null)
+				image.dispose();
+			image = null;
+		}
+	}
+
+	private static void draw(GC gc, Rectangle area, int cores) {
 		gc.setBackground(gc.getDevice().getSystemColor(SWT.COLOR_WHITE));
 		gc.fillRectangle(area);
 		int x0 = area.x + LEFT, y0 = area.y + TOP;
 		int w = Math.max(1, area.width - LEFT - RIGHT), h = Math.max(1, area.height - TOP - BOTTOM);
 		gc.setForeground(gc.getDevice().getSystemColor(SWT.COLOR_GRAY));
-		gc.setLineStyle(SWT.LINE_SOLID);
 		for (int pct = 0; pct <= 100; pct += 25) {
 			int y = y0 + h - pct * h / 100;
 			gc.drawLine(x0, y, x0 + w, y);
 			gc.drawString(pct + "%", area.x + 4, y - 7, true);
 		}
 		gc.drawString("idle % per core; host CPU of QEMU (dashed)", x0, y0 + h + 3, true);
-		int cores = points.stream().mapToInt(p -> p.idle().length).max().orElse(0);
-		gc.setLineWidth(2);
-		for (int c = 0; c < cores; c++) {
-			Color color = color(c);
-			gc.setForeground(color);
-			int core = c;
-			polyline(gc, points, x0, y0, w, h, p -> core < p.idle().length ? p.idle()[core] : Double.NaN);
-			legend(gc, area.x + area.width - RIGHT + 8, y0 + c * 16, color, "cpu " + c, SWT.LINE_SOLID);
-		}
-		Color black = gc.getDevice().getSystemColor(SWT.COLOR_BLACK);
-		gc.setForeground(black);
-		gc.setLineStyle(SWT.LINE_DASH);
-		polyline(gc, points, x0, y0, w, h, Point::hostCpu);
-		legend(gc, area.x + area.width - RIGHT + 8, y0 + cores * 16, black, "host CPU", SWT.LINE_DASH);
-		gc.setLineStyle(SWT.LINE_SOLID);
-		gc.setLineWidth(1);
+		int lx = area.x + area.width - RIGHT + 8;
+		for (int c = 0; c < cores; c++)
+			legend(gc, lx, y0 + c * 16, color(c), "cpu " + c, SWT.LINE_SOLID);
+		legend(gc, lx, y0 + cores * 16, gc.getDevice().getSystemColor(SWT.COLOR_BLACK), "host CPU", SWT.LINE_DASH);
 	}
 
 	private static void polyline(GC gc, List<Point> points, int x0, int y0, int w, int h,

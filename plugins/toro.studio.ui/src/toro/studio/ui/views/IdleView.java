@@ -20,6 +20,7 @@ import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.ui.part.ViewPart;
@@ -37,11 +38,15 @@ public final class IdleView extends ViewPart {
 	/** The view's id. */
 	public static final String ID = "toro.studio.ui.views.idle";
 
+	private static final int FIGURES_PERIOD_MS = 500;
+
 	private Label figures;
+	private long figuresNanos;
 	private Canvas canvas;
 	private SourceTracker tracker;
 	private IdleHistory history;
 	private List<Point> points = List.of();
+	private final IdleChart.Background background = new IdleChart.Background();
 
 	@Override
 	public void createPartControl(Composite parent) {
@@ -49,9 +54,9 @@ public final class IdleView extends ViewPart {
 		figures = new Label(parent, SWT.NONE);
 		figures.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
 		figures.setText("No Toro launch yet: run a kernel (Run As > Toro Kernel).");
-		canvas = new Canvas(parent, SWT.DOUBLE_BUFFERED | SWT.NO_BACKGROUND);
+		canvas = new Canvas(parent, SWT.NO_BACKGROUND);
 		canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
-		canvas.addPaintListener(e -> IdleChart.paint(e.gc, canvas.getClientArea(), points));
+		canvas.addPaintListener(e -> IdleChart.paint(e.gc, canvas.getClientArea(), points, background));
 		IToolBarManager bar = getViewSite().getActionBars().getToolBarManager();
 		bar.add(new Action("Export CSV...") {
 			@Override
@@ -77,11 +82,24 @@ public final class IdleView extends ViewPart {
 			double idle = 0;
 			for (double v : p.idle())
 				idle += v;
-			figures.setText(String.format(Locale.ROOT, "host CPU (qemu): %s   mean idle: %.1f %%   halts/s: %.0f   wake-ups/s: %.0f",
+			setFigures(String.format(Locale.ROOT, "host CPU (qemu): %s   mean idle: %.1f %%   halts/s: %.0f   wake-ups/s: %.0f",
 					Double.isNaN(p.hostCpu()) ? "-" : String.format(Locale.ROOT, "%.1f %%", p.hostCpu()),
 					p.idle().length == 0 ? 0 : idle / p.idle().length, p.halts(), p.wakeups()));
 		}
 		canvas.redraw();
+	}
+
+	/**
+	 * Sets the figures line, at most every {@value #FIGURES_PERIOD_MS} ms: a
+	 * label change costs a text layout, and numbers changing faster cannot be
+	 * read anyway (the chart still moves at the telemetry's rate).
+	 */
+	private void setFigures(String text) {
+		long now = System.nanoTime();
+		if (now - figuresNanos < FIGURES_PERIOD_MS * 1_000_000L || text.equals(figures.getText()))
+			return;
+		figuresNanos = now;
+		figures.setText(text);
 	}
 
 	/** The number of samples in the history on show (0 if none). */
@@ -99,10 +117,12 @@ public final class IdleView extends ViewPart {
 		Rectangle area = canvas.getClientArea();
 		Image image = new Image(canvas.getDisplay(), Math.max(area.width, 100), Math.max(area.height, 60));
 		GC gc = new GC(image);
+		IdleChart.Background own = new IdleChart.Background();
 		try {
-			IdleChart.paint(gc, image.getBounds(), points);
+			IdleChart.paint(gc, image.getBounds(), points, own);
 		} finally {
 			gc.dispose();
+			own.dispose();
 		}
 		try {
 			ImageData data = image.getImageData();
@@ -133,6 +153,11 @@ public final class IdleView extends ViewPart {
 		}
 	}
 
+	/** The view's top control (for screenshots). */
+	public Control control() {
+		return canvas.getParent();
+	}
+
 	@Override
 	public void setFocus() {
 		canvas.setFocus();
@@ -142,6 +167,7 @@ public final class IdleView extends ViewPart {
 	public void dispose() {
 		if (tracker != null)
 			tracker.dispose();
+		background.dispose();
 		super.dispose();
 	}
 }

@@ -22,7 +22,8 @@ import toro.studio.launch.CoreModelSources;
  * back to the latest launch) and, {@value #PERIOD_MS} ms apart on the UI
  * thread, calls the view back when that launch's {@link CoreModelSource}
  * changed. Telemetry threads never touch the UI; the view reads the model
- * only when its version moved, which keeps the UI thread's cost small.
+ * only when its version moved and it is visible, which keeps the UI thread's
+ * cost small.
  */
 final class SourceTracker implements IDebugContextListener {
 	/** The refresh period: 10 Hz, the kernel's default telemetry rate. */
@@ -35,6 +36,7 @@ final class SourceTracker implements IDebugContextListener {
 	}
 
 	private final IDebugContextService contexts;
+	private final Display display;
 	private final Control control;
 	private final Refresh view;
 	private ILaunch selected;
@@ -44,11 +46,12 @@ final class SourceTracker implements IDebugContextListener {
 
 	SourceTracker(IViewPart part, Control control, Refresh view) {
 		this.control = control;
+		this.display = control.getDisplay();
 		this.view = view;
 		this.contexts = DebugUITools.getDebugContextManager().getContextService(part.getSite().getWorkbenchWindow());
 		contexts.addDebugContextListener(this);
 		selected = launchOf(contexts.getActiveContext());
-		control.getDisplay().timerExec(PERIOD_MS, tick);
+		display.timerExec(PERIOD_MS, tick);
 	}
 
 	/** The source on show, or null. */
@@ -59,7 +62,6 @@ final class SourceTracker implements IDebugContextListener {
 	/** Stops following; call from the view's dispose(). */
 	void dispose() {
 		contexts.removeDebugContextListener(this);
-		Display display = control.getDisplay();
 		if (!display.isDisposed())
 			display.timerExec(-1, tick);
 	}
@@ -77,12 +79,12 @@ final class SourceTracker implements IDebugContextListener {
 		CoreModelSource source = selected != null ? CoreModelSources.of(selected) : null;
 		if (source == null)
 			source = CoreModelSources.latest();
-		if (source != null && (source != shown || source.version() != shownVersion)) {
+		if (source != null && control.isVisible() && (source != shown || source.version() != shownVersion)) {
 			shown = source;
 			shownVersion = source.version();
 			view.refresh(source);
 		}
-		control.getDisplay().timerExec(PERIOD_MS, tick);
+		display.timerExec(PERIOD_MS, tick);
 	}
 
 	private static ILaunch launchOf(ISelection selection) {
