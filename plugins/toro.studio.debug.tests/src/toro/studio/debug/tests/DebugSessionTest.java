@@ -109,6 +109,8 @@ class DebugSessionTest {
     void stepOverAdvancesLineByLineInKmain() throws Exception {
         List<Double> ms = new ArrayList<>();
         List<Double> model = new ArrayList<>();
+        List<Double> context = new ArrayList<>();
+        var contexts = DebugUITools.getDebugContextManager().getContextService(PlatformUI.getWorkbench().getActiveWorkbenchWindow());
         for (int i = 0; i < 6; i++) {
             GdbStackFrame before = selectedFrame();
             int line = before.getLineNumber();
@@ -121,6 +123,14 @@ class DebugSessionTest {
                 }
             };
             DebugPlugin.getDefault().addDebugEventListener(l);
+            long[] selected = new long[1];
+            org.eclipse.debug.ui.contexts.IDebugContextListener c = event -> {
+                if (selected[0] == 0 && event.getContext() instanceof org.eclipse.jface.viewers.IStructuredSelection s
+                        && s.getFirstElement() instanceof GdbStackFrame f && f.getLineNumber() != line) {
+                    selected[0] = System.nanoTime();
+                }
+            };
+            contexts.addDebugContextListener(c);
             long t0 = System.nanoTime();
             before.getThread().stepOver();
             Ui.waitFor("a step over to leave line " + line, STOP, () -> {
@@ -129,14 +139,18 @@ class DebugSessionTest {
             }, this::state);
             ms.add((System.nanoTime() - t0) / 1e6);
             DebugPlugin.getDefault().removeDebugEventListener(l);
+            contexts.removeDebugContextListener(c);
             model.add((suspended[0] - t0) / 1e6);
+            context.add(selected[0] == 0 ? Double.NaN : (selected[0] - t0) / 1e6);
             GdbStackFrame after = selectedFrame();
             assertEquals("kmain", after.frame().func(), "step over stays in kmain");
             assertTrue(after.getLineNumber() > line, "line " + after.getLineNumber() + " follows " + line);
         }
         Collections.sort(ms);
         Collections.sort(model);
+        Collections.sort(context);
         Bench.print("step-over-suspend-event-median-ms", model.get(model.size() / 2));
+        Bench.print("step-over-debug-view-selects-frame-median-ms", context.get(context.size() / 2));
         Bench.print("step-over-ui-median-ms", ms.get(ms.size() / 2));
         Bench.print("step-over-ui-max-ms", ms.get(ms.size() - 1));
     }
@@ -245,18 +259,19 @@ class DebugSessionTest {
 
     @Test
     @Order(8)
-    void breakpointSetWhileRunningIsHit() throws Exception {
+    void hardwareBreakpointSetWhileRunningIsHit() throws Exception {
         core1Breakpoint.delete();
         target().resume();
         Ui.waitFor("the target to run", STOP, () -> !target().isSuspended());
         Ui.settle(500);
         IFile telemetry = project.getFile("kernel/telemetry.c");
         int line = Kernel.lineOf(telemetry, "    send_sample();");
-        ToroLineBreakpoint b = new ToroLineBreakpoint(telemetry, line, false);
+        ToroLineBreakpoint b = new ToroLineBreakpoint(telemetry, line, true);
         DebugPlugin.getDefault().getBreakpointManager().addBreakpoint(b);
-        Ui.waitFor("the periodic telemetry_tick to hit the breakpoint set while running", STOP,
+        Ui.waitFor("the periodic telemetry_tick to hit the hardware breakpoint set while running", STOP,
                 () -> hitThread(b) != null);
         assertEquals(0, hitThread(b).core(), "telemetry ticks on the boot core");
+        assertTrue(target().breakpointSync().inGdb(b).hardware(), "gdb holds it as a hardware breakpoint");
         b.delete();
     }
 
@@ -270,7 +285,7 @@ class DebugSessionTest {
         Ui.waitFor("the launch to terminate", Duration.ofSeconds(30), launch::isTerminated);
         Ui.waitFor("QEMU and gdb to be gone", Duration.ofSeconds(15), () -> !alive(qemu) && !alive(gdb));
         Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
-                () -> "left: " + Kernel.childTools());
+                () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
         assertTrue(t.isTerminated());
         assertFalse(t.canResume());
     }

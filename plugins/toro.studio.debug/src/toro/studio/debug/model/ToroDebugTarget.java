@@ -22,6 +22,7 @@ import toro.studio.debug.ToroDebug;
 import toro.studio.debug.breakpoints.BreakpointSync;
 import toro.studio.gdbmi.GdbSession;
 import toro.studio.gdbmi.GdbThread;
+import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.launch.QemuLaunch;
 
@@ -300,7 +301,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
      */
     public void whileStopped(GdbAction action) throws Exception {
         synchronized (execLock) {
-            if (suspended || terminated) {
+            if (suspended || terminated || session.state() != RunState.RUNNING) {
                 action.run();
                 return;
             }

@@ -75,6 +75,11 @@ public final class VcpuThread extends ToroDebugElement implements IThread {
                 hit = new IBreakpoint[] { b };
             }
         }
+        try {
+            getStackFrames(); // read now, before the other stop reads queue up in gdb: the Debug view asks next
+        } catch (DebugException e) {
+            // the Debug view asks again and shows gdb's message
+        }
         fireSuspendEvent(detail);
     }
 
