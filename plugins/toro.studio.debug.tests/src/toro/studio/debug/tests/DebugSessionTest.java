@@ -92,11 +92,29 @@ class DebugSessionTest {
     @Test
     @Order(1)
     void debugStopsAtKmainWithItsSourceLineShown() {
+        long[] created = new long[1], suspended = new long[1];
+        org.eclipse.debug.core.IDebugEventSetListener phases = events -> {
+            for (var e : events) {
+                if (e.getSource() instanceof ToroDebugTarget && e.getKind() == org.eclipse.debug.core.DebugEvent.CREATE) {
+                    created[0] = System.nanoTime();
+                } else if (e.getSource() instanceof VcpuThread && e.getKind() == org.eclipse.debug.core.DebugEvent.SUSPEND
+                        && e.getDetail() == org.eclipse.debug.core.DebugEvent.BREAKPOINT && suspended[0] == 0) {
+                    suspended[0] = System.nanoTime();
+                }
+            }
+        };
+        DebugPlugin.getDefault().addDebugEventListener(phases);
         long t0 = System.nanoTime();
         DebugUITools.launch(config, ILaunchManager.DEBUG_MODE);
         Ui.waitFor("the target to suspend at kmain with main.c shown on kmain's line", BOOT,
                 () -> selectedFrameIs("kmain") && editorShowsLineOf(selectedFrame()), this::state);
-        Bench.print("debug-click-to-kmain-shown-ms", (System.nanoTime() - t0) / 1e6);
+        long shown = System.nanoTime();
+        DebugPlugin.getDefault().removeDebugEventListener(phases);
+        Bench.print("debug-click-to-target-created-ms", (created[0] - t0) / 1e6);
+        Bench.print("debug-click-to-kmain-suspend-event-ms", (suspended[0] - t0) / 1e6);
+        Bench.print("debug-click-to-kmain-shown-ms", (shown - t0) / 1e6);
+        String console = GdbConsoles.of(target()).getDocument().get();
+        System.out.println("BENCH-PHASES " + console.lines().filter(l -> l.startsWith("[debug session up")).findFirst().orElse("?"));
         GdbStackFrame f = selectedFrame();
         assertEquals("main.c", activeEditor().getEditorInput().getName());
         assertTrue(f.getLineNumber() > 0, "kmain's frame has a line");
@@ -329,7 +347,8 @@ class DebugSessionTest {
 
     private boolean selectedFrameIs(String func) {
         GdbStackFrame f = selectedFrame();
-        return target() != null && f != null && f.isSuspended() && func.equals(f.frame().func());
+        return target() != null && f != null && f.getDebugTarget() == target() && f.isSuspended()
+                && func.equals(f.frame().func());
     }
 
     private IWorkbenchPage page() {

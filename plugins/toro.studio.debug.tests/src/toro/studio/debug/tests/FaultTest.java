@@ -32,9 +32,17 @@ class FaultTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (launch != null && !launch.isTerminated()) {
-            launch.terminate();
+        for (ILaunch l : DebugPlugin.getDefault().getLaunchManager().getLaunches()) {
+            if (!l.isTerminated()) {
+                l.terminate();
+            }
         }
+    }
+
+    /** Returns true when the Debug view has selected kmain's frame of a live launch of config. */
+    private static boolean stoppedAtKmain(ILaunchConfiguration config) {
+        return DebugUITools.getDebugContext() instanceof GdbStackFrame f && "kmain".equals(f.frame().func())
+                && !f.isTerminated() && config.equals(f.getLaunch().getLaunchConfiguration());
     }
 
     @Test
@@ -43,9 +51,8 @@ class FaultTest {
         ILaunchConfiguration config = Kernel.config(project, "Fault QEMU").doSave();
         long t0 = System.nanoTime();
         DebugUITools.launch(config, ILaunchManager.DEBUG_MODE);
-        Ui.waitFor("the target to stop at kmain", Duration.ofSeconds(120),
-                () -> DebugUITools.getDebugContext() instanceof GdbStackFrame f && "kmain".equals(f.frame().func())
-                        && page().getActiveEditor() != null && "main.c".equals(page().getActiveEditor().getEditorInput().getName()));
+        Ui.waitFor("the target to stop at kmain", Duration.ofSeconds(120), () -> stoppedAtKmain(config)
+                && page().getActiveEditor() != null && "main.c".equals(page().getActiveEditor().getEditorInput().getName()));
         Bench.print("debug-click-to-kmain-shown-ms", (System.nanoTime() - t0) / 1e6);
         ToroDebugTarget target = (ToroDebugTarget) ((GdbStackFrame) DebugUITools.getDebugContext()).getDebugTarget();
         String console = toro.studio.debug.ui.console.GdbConsoles.of(target).getDocument().get();
@@ -67,8 +74,7 @@ class FaultTest {
     void gdbDyingEndsTheLaunchAndQemu() throws Exception {
         ILaunchConfiguration config = Kernel.config(Kernel.project(), "Fault gdb").doSave();
         DebugUITools.launch(config, ILaunchManager.DEBUG_MODE);
-        Ui.waitFor("the target to stop at kmain", Duration.ofSeconds(120),
-                () -> DebugUITools.getDebugContext() instanceof GdbStackFrame f && "kmain".equals(f.frame().func()));
+        Ui.waitFor("the target to stop at kmain", Duration.ofSeconds(120), () -> stoppedAtKmain(config));
         ToroDebugTarget target = (ToroDebugTarget) ((GdbStackFrame) DebugUITools.getDebugContext()).getDebugTarget();
         launch = target.getLaunch();
         long qemu = target.qemu().qemu().pid();

@@ -279,6 +279,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         if (!suspended || terminated) {
             requestFailed("Cannot " + what + ": the target is " + (terminated ? "terminated" : "running"), null);
         }
+        breakpoints.flush();
         synchronized (execLock) {
             try {
                 if (threadId > 0 && threadId != gdbThread) {
