@@ -199,6 +199,12 @@ void isr_dispatch(struct isr_frame *f)
         lapic_eoi();
         return;
     }
+    if (v == VEC_TELEMETRY) {            /* core 0: another core left idle */
+        c->st->ipis++;
+        lapic_eoi();
+        if (c->index == 0) telemetry_resume();
+        return;
+    }
     if (v >= 0x20 && v < 0x30) return;   /* stray 8259 interrupt (masked; no EOI to the LAPIC) */
     lapic_eoi();
 }

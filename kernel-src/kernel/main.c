@@ -52,6 +52,8 @@ static void parse_start_info(uint64_t si)
     boot_info.rsdp = *(uint64_t *)(si + 32);
     boot_info.telemetry_hz = (uint32_t)cmdline_uint("telemetry", 10);
     if (boot_info.telemetry_hz > 1000) boot_info.telemetry_hz = 1000;
+    boot_info.telemetry_idle_ms = (uint32_t)cmdline_uint("telemetry_idle", 5000);
+    if (boot_info.telemetry_idle_ms > 3600000) boot_info.telemetry_idle_ms = 3600000;
     char b[16];
     boot_info.idle_poll = cmdline_get("idle", b, sizeof b) && !strncmp(b, "poll", 5);
 }

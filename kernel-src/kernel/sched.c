@@ -66,6 +66,16 @@ static void wake_local(struct cpu *c, thread_t *t)
     }
 }
 
+/* The core leaves idle for a real reason (a thread to run, a message, an AP
+ * woken up): tell a backed-off telemetry sender (telemetry.c, Dekker pair with
+ * its flag). One load and a fence, only when a core leaves idle. */
+static inline void note_activity(struct cpu *c)
+{
+    __atomic_store_n(&c->activity, c->activity + 1, __ATOMIC_RELAXED);
+    mfence();
+    if (__atomic_load_n(&telemetry_backed_off, __ATOMIC_RELAXED)) telemetry_activity(c);
+}
+
 /* ---------------------------------------------------------------- mailboxes */
 static bool mbox_pending(struct cpu *c)
 {
@@ -121,6 +131,7 @@ static bool mbox_process(struct cpu *c)
             any = true;
         }
     }
+    if (any) note_activity(c);
     return any;
 }
 
@@ -279,6 +290,7 @@ void sched_idle_loop(void)
         thread_t *t = rq_pop(c);
         if (t) {
             st->state = CPU_RUNNING;
+            note_activity(c);
             switch_to(c, t);
             st->current_tid = 0;
             continue;
@@ -315,6 +327,8 @@ void sched_idle_loop(void)
         st->wakeups++;
         c->halted = 0;
         st->state = CPU_RUNNING;
+        /* telemetry never wakes another core: any wake-up there is activity */
+        if (c->index != 0) note_activity(c);
         if (c->pq_head) pollers_wake(c);
     }
 }

@@ -1,11 +1,41 @@
 /* COM2 telemetry, version 1: the format is docs/telemetry.md. Samples are sent
  * by the boot core from its timer interrupt; its one-shot deadline includes the
  * telemetry deadline, so telemetry never wakes it more often than the rate and
- * never wakes another core (their counters are read from memory). */
+ * never wakes another core (their counters are read from memory).
+ *
+ * Idle backoff (docs/telemetry.md "Idle backoff"). The rule:
+ *   - at each sample the sender decides whether the system has been idle since
+ *     the previous sample (system_idle() below: every core halted or spinning
+ *     in idle, no thread ready, and no core's activity counter, context
+ *     switches, IPIs or wake-ups moved, except core 0's one wake-up for the
+ *     telemetry timer itself);
+ *   - idle: interval = min(2 * interval, ceiling); busy: interval = period;
+ *     the next deadline is the previous deadline + interval.
+ *   So an idle system is sampled after 100, 200, 400, ... ms, then every 5 s
+ *   (telemetry=10, telemetry_idle=5000). A ceiling <= the period (or
+ *   telemetry_idle=0) disables the backoff.
+ *   - activity while backed off: a core leaving idle (sched.c note_activity)
+ *     calls telemetry_activity(); on core 0 that is telemetry_resume() at once,
+ *     on another core one VEC_TELEMETRY IPI to core 0, guarded by wake_req so
+ *     that there is at most one IPI until core 0 has resumed. telemetry_resume
+ *     restores the period and moves the deadline to max(now, last sample +
+ *     period): the activity is in a sample within one period, and the stream
+ *     never goes faster than the configured rate.
+ *   The flag telemetry_backed_off and the cores' activity counters form a
+ *   Dekker pair (each side writes its own, full fence, reads the other's): the
+ *   sender raises the flag before it checks the counters, a core bumps its
+ *   counter before it reads the flag, so either the sender sees the activity
+ *   or the core sees the flag and sends the IPI. */
 #include <toro/kernel.h>
 
 uint64_t telemetry_deadline;
+volatile uint32_t telemetry_backed_off;
+struct telemetry_info telemetry_info;
+static volatile uint32_t wake_req;
 static uint64_t period;
+/* per core, at the previous sample */
+static uint64_t prev_act[TORO_MAX_CPUS], prev_cs[TORO_MAX_CPUS], prev_ipi[TORO_MAX_CPUS],
+    prev_wk[TORO_MAX_CPUS];
 static uint32_t seq;
 static uint32_t sample_no;
 static uint32_t crc_table[256];
@@ -90,7 +120,12 @@ static void send_sample(void)
         put16(p + 4, t->cpu);
         p[6] = t->state;
         p[7] = t->flags & 1;
-        put64(p + 8, t->cpu_cycles);
+        uint64_t cyc = t->cpu_cycles;
+        if (t->state == T_RUNNING && t->cpu < TORO_MAX_CPUS && cpus[t->cpu].current == t) {
+            uint64_t since = cpus[t->cpu].switch_tsc;   /* the current run, up to the sample */
+            if (since && now > since) cyc += now - since;
+        }
+        put64(p + 8, cyc);
         memcpy(p + 16, (const void *)t->name, 16);
         p[31] = 0;
         send_frame(F_THREAD, p, 32);
@@ -109,19 +144,93 @@ void telemetry_init(void)
     crc_init();
     serial2_init();
     period = tsc_khz * 1000 / boot_info.telemetry_hz;
+    telemetry_info.period = period;
+    telemetry_info.interval = period;
+    telemetry_info.ceiling = (uint64_t)boot_info.telemetry_idle_ms * tsc_khz;
     telemetry_deadline = rdtsc() + period;
     send_hello();
+}
+
+/* Idle since the previous sample? Also takes the snapshot for the next one. */
+static bool system_idle(void)
+{
+    bool idle = true;
+    for (uint32_t i = 0; i < toro_ncpus; i++) {
+        struct cpu *c = &cpus[i];
+        struct toro_cpu_stats *s = &toro_cpu_stats[i];
+        uint64_t act = c->activity, cs = s->ctx_switches, ipi = s->ipis, wk = s->wakeups;
+        uint32_t state = s->state;
+        if (state != CPU_IDLE && state != CPU_POLLING && state != CPU_SPINNING) idle = false;
+        if (c->nready) idle = false;
+        if (act != prev_act[i] || cs != prev_cs[i] || ipi != prev_ipi[i]) idle = false;
+        /* core 0 wakes once per sample for the telemetry timer itself */
+        if (wk - prev_wk[i] > (i == 0 ? 1u : 0u)) idle = false;
+        prev_act[i] = act; prev_cs[i] = cs; prev_ipi[i] = ipi; prev_wk[i] = wk;
+    }
+    return idle;
 }
 
 /* Timer interrupt on core 0, deadline reached. */
 void telemetry_tick(void)
 {
+    struct telemetry_info *ti = &telemetry_info;
+    uint64_t ceiling = ti->ceiling, interval = ti->interval;
+    bool idle = false;
+    if (ceiling > period) {
+        __atomic_store_n(&telemetry_backed_off, 1, __ATOMIC_RELAXED);
+        mfence();                                  /* Dekker: flag, then counters */
+        idle = system_idle();
+        interval = idle ? (interval * 2 < ceiling ? interval * 2 : ceiling) : period;
+        if (interval == period) __atomic_store_n(&telemetry_backed_off, 0, __ATOMIC_RELAXED);
+    } else {
+        interval = period;
+    }
     send_sample();
     uint64_t now = rdtsc();
-    telemetry_deadline += period;
-    if (telemetry_deadline <= now) telemetry_deadline = now + period;   /* missed periods */
+    ti->samples++;
+    if (idle) ti->idle_samples++;
+    ti->last_sample_tsc = now;
+    ti->interval = interval;
+    telemetry_deadline += interval;
+    if (telemetry_deadline <= now) telemetry_deadline = now + interval;   /* missed periods */
+}
+
+/* Core 0, interrupts off: activity was seen, back to the configured rate. */
+void telemetry_resume(void)
+{
+    struct telemetry_info *ti = &telemetry_info;
+    bool ipi = __atomic_exchange_n(&wake_req, 0, __ATOMIC_ACQ_REL);
+    if (!boot_info.telemetry_hz || !telemetry_backed_off) return;
+    uint64_t now = rdtsc();
+    uint64_t dl = ti->last_sample_tsc + period;
+    if (dl < now) dl = now;
+    ti->resumes++;
+    if (ipi) ti->resume_ipis++;
+    ti->resume_interval = ti->interval;
+    ti->resume_tsc = now;
+    ti->interval = period;
+    __atomic_store_n(&telemetry_backed_off, 0, __ATOMIC_RELAXED);
+    if (dl < telemetry_deadline) {
+        telemetry_deadline = dl;
+        lapic_timer_arm(sched_next_deadline(this_cpu()));
+    }
+}
+
+/* Core c left idle (it bumped c->activity, fenced, and saw the flag). */
+void telemetry_activity(struct cpu *c)
+{
+    if (c->index == 0) {
+        uint64_t f = irq_save();
+        telemetry_resume();
+        irq_restore(f);
+    } else if (!__atomic_exchange_n(&wake_req, 1, __ATOMIC_ACQ_REL)) {
+        lapic_send_ipi(cpus[0].apic_id, VEC_TELEMETRY);
+    }
 }
 
 TORO_SYM(telemetry_tick);
+TORO_SYM(telemetry_resume);
+TORO_SYM(telemetry_activity);
+TORO_SYM(system_idle);
 TORO_SYM(send_sample);
 TORO_SYM(send_frame);

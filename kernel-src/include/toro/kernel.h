@@ -76,6 +76,7 @@ struct boot_info {
     const char *cmdline;
     uint64_t rsdp;
     uint32_t telemetry_hz;
+    uint32_t telemetry_idle_ms;   /* idle backoff ceiling (telemetry_idle=MS), 0 = none */
     bool idle_poll;
     uint64_t ram_bytes;
 };
@@ -94,6 +95,7 @@ void delay_us(uint64_t us);
 /* ---- interrupts, APIC ---- */
 #define VEC_TIMER    0x40
 #define VEC_WAKE     0x41
+#define VEC_TELEMETRY 0x42   /* to core 0: activity while telemetry is backed off */
 #define VEC_SPURIOUS 0xFF
 struct isr_frame {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8, rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -155,6 +157,7 @@ struct cpu {
     volatile uint32_t online;
     volatile uint32_t in_sched;
     uint64_t armed_deadline;
+    volatile uint64_t activity;       /* +1 whenever the core leaves idle (telemetry backoff) */
     struct fault_hook hook;
     /* user messages: a local ring filled from the mailboxes */
     struct kmsg umsg[UMSG_SLOTS];
@@ -203,6 +206,23 @@ void telemetry_init(void);
 void telemetry_tick(void);       /* called from the timer interrupt on core 0 */
 extern uint64_t telemetry_deadline;
 uint32_t telemetry_crc32(const uint8_t *p, size_t n);  /* zlib crc32 */
+/* Idle backoff (docs/telemetry.md "Idle backoff"). */
+extern volatile uint32_t telemetry_backed_off;   /* 1 while the interval is above the period */
+void telemetry_activity(struct cpu *c);          /* c left idle while backed off */
+void telemetry_resume(void);                     /* core 0, interrupts off: full rate now */
+struct telemetry_info {                          /* the sender's state, for tests and gdb */
+    volatile uint64_t period;          /* configured period (TSC cycles) */
+    volatile uint64_t ceiling;         /* backoff ceiling (TSC cycles), 0 = no backoff */
+    volatile uint64_t interval;        /* current interval (TSC cycles) */
+    volatile uint64_t samples;         /* samples sent */
+    volatile uint64_t idle_samples;    /* samples that found the system idle */
+    volatile uint64_t last_sample_tsc;
+    volatile uint64_t resumes;         /* backoffs ended by activity */
+    volatile uint64_t resume_ipis;     /* of which signalled by another core's IPI */
+    volatile uint64_t resume_interval; /* the interval in effect at the last resume */
+    volatile uint64_t resume_tsc;      /* when core 0 handled the last resume */
+};
+extern struct telemetry_info telemetry_info;
 
 /* ---- scheduler internals ---- */
 void sched_init_cpu(struct cpu *c);
