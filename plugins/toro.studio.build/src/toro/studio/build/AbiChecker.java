@@ -26,8 +26,9 @@ public final class AbiChecker {
 	}
 
 	/**
-	 * @param includeDirs where {@code %include} files are searched after the
-	 *                    including file's directory (the assembler's -I dirs)
+	 * @param includeDirs where {@code %include} files are searched, in order, as
+	 *                    nasm does (its working directory, then its -I
+	 *                    directories), before the including file's directory
 	 * @return the findings in {@code asmFiles}, file by file, in line order
 	 */
 	public static List<AbiFinding> check(List<Path> asmFiles, List<Path> includeDirs) {

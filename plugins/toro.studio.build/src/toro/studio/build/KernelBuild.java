@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import toro.studio.build.abi.AsmAnalysis;
 import toro.studio.build.diag.DiagnosticParser;
 import toro.studio.build.graph.AtomicFiles;
 import toro.studio.build.graph.BuildLog;
@@ -113,14 +114,19 @@ public final class KernelBuild {
 					StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
 				if (clean)
 					cleanBuildDir();
-				return locked(jobs, explain, cancelled, t0);
+				log = BuildLog.load(config.buildDir().resolve(LOG));
+				try {
+					return steps(jobs, explain, cancelled, t0);
+				} finally {
+					log.close();
+				}
 			}
 		}
 	}
 
-	private BuildResult locked(int jobs, boolean explain, BooleanSupplier cancelled, long t0)
+	/** Runs the steps that are out of date; the log is open. */
+	private BuildResult steps(int jobs, boolean explain, BooleanSupplier cancelled, long t0)
 			throws IOException, InterruptedException {
-		log = BuildLog.load(config.buildDir().resolve(LOG));
 		removeDeadOutputs();
 		Map<Edge, String> dirty = Explain.dirty(graph, log);
 		if (explain)
@@ -141,11 +147,7 @@ public final class KernelBuild {
 				}
 			};
 			BooleanSupplier stop = () -> cancelledSeen || (cancelledSeen = cancelled.getAsBoolean());
-			try {
-				s = new Scheduler(jobs).run(List.copyOf(dirty.keySet()), exec, h, stop, exec::killAll);
-			} finally {
-				log.close();
-			}
+			s = new Scheduler(jobs).run(List.copyOf(dirty.keySet()), exec, h, stop, exec::killAll);
 		}
 		CompileCommands.write(graph, config.buildDir().resolve("compile_commands.json"));
 		if (s.cancelled())
@@ -205,9 +207,10 @@ public final class KernelBuild {
 		return ok;
 	}
 
-	/** @return the directories the assembler searches for %include, from the -I flags. */
+	/** @return where nasm looks for %include: the tree (its working directory), then its -I directories. */
 	private List<Path> includeDirs() {
 		List<Path> dirs = new ArrayList<>();
+		dirs.add(config.tree());
 		for (String f : config.asflags())
 			if (f.startsWith("-I") && f.length() > 2)
 				dirs.add(config.tree().resolve(f.substring(2)).normalize());
@@ -228,6 +231,12 @@ public final class KernelBuild {
 			}
 			AtomicFiles.move(e.tmpDepfile(), e.depfile());
 		}
+		if (e.tool().equals("nasm")) // nasm 2.16.01's -MD omits %include files
+			for (Path inc : AsmAnalysis.includes(e.source().path(), includeDirs())) {
+				String name = graph.node(inc).name();
+				if (!deps.contains(name))
+					deps.add(name);
+			}
 		AtomicFiles.move(e.tmpOutput(), e.output().path());
 		e.output().forget();
 		long[] mtimes = new long[deps.size()];

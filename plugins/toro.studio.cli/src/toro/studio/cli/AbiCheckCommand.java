@@ -62,7 +62,8 @@ final class AbiCheckCommand implements Command {
 		List<Path> includes = List.of();
 		if (files.isEmpty() || Files.isRegularFile(tree.resolve(BuildDescriptor.FILE))) {
 			BuildDescriptor d = BuildDescriptor.load(tree);
-			includes = d.includeDirs();
+			includes = new ArrayList<>(List.of(tree)); // nasm runs in the tree
+			includes.addAll(d.includeDirs());
 			if (files.isEmpty())
 				files = d.assemblySources();
 		}

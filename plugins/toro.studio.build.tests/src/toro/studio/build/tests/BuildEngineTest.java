@@ -53,6 +53,20 @@ class BuildEngineTest {
 	}
 
 	@Test
+	void anAssemblyIncludeIsADependency() throws Exception {
+		try (Tree t = new Tree()) {
+			t.write("include/regs.inc", "%define ONE 1\n");
+			t.write("arch/entry.asm", "%include \"regs.inc\"\n" + t.read("arch/entry.asm").replace("mov rbx, 1", "mov rbx, ONE"));
+			assertTrue(t.build().success());
+			t.touch("include/regs.inc");
+			BuildResult r = t.build();
+			assertTrue(r.success(), Tree.errors(r));
+			assertEquals(Set.of("AS arch/entry.asm", "LD build/release/toro.elf"), new TreeSet<>(t.ran));
+			assertTrue(t.explained.stream().anyMatch(l -> l.contains("include/regs.inc changed")), t.explained.toString());
+		}
+	}
+
+	@Test
 	void changingAFlagRebuildsWhatItAffects() throws Exception {
 		try (Tree t = new Tree()) {
 			assertTrue(t.build().success());

@@ -92,48 +92,42 @@ class DiagnosticsTest {
 		assertEquals(5, ps.size(), ps.toString());
 	}
 
-	@Test
-	void brokenCReportsFileLineAndColumn() throws Exception {
+	/**
+	 * Builds the test tree with {@code rel} replaced by {@code text}, expects the
+	 * build to fail, and returns the first error of {@code tool}, whose file must
+	 * be {@code rel} (absolute) and whose line must be {@code line}.
+	 */
+	private static Problem brokenBuild(String rel, String text, String tool, int line) throws Exception {
 		try (Tree t = new Tree()) {
-			t.write("kernel/add.c", "#include \"k.h\"\nint add(int a, int b) {\n  return a + undefined_thing;\n}\n");
+			t.write(rel, text);
 			BuildResult r = t.build();
 			assertFalse(r.success());
-			Problem p = first(r, "gcc", Severity.ERROR);
-			assertEquals(t.root.resolve("kernel/add.c"), p.file());
-			assertEquals(3, p.line());
-			assertEquals(14, p.column());
-			assertTrue(p.message().contains("undefined_thing"), p.message());
 			assertFalse(r.image().toFile().exists(), "nothing linked");
+			Problem p = r.problems().stream().filter(x -> x.tool().equals(tool) && x.severity() == Severity.ERROR)
+					.findFirst().orElseThrow(() -> new AssertionError("no " + tool + " error in " + r.problems()));
+			assertEquals(t.root.resolve(rel), p.file());
+			assertEquals(line, p.line());
+			return p;
 		}
+	}
+
+	@Test
+	void brokenCReportsFileLineAndColumn() throws Exception {
+		Problem p = brokenBuild("kernel/add.c", "#include \"k.h\"\nint add(int a, int b) {\n  return a + undefined_thing;\n}\n",
+				"gcc", 3);
+		assertEquals(14, p.column());
+		assertTrue(p.message().contains("undefined_thing"), p.message());
 	}
 
 	@Test
 	void brokenAssemblyReportsFileAndLine() throws Exception {
-		try (Tree t = new Tree()) {
-			t.write("arch/entry.asm", "bits 64\nsection .text\nglobal _start\n_start:\n    mov rax,\n    ret\n");
-			BuildResult r = t.build();
-			assertFalse(r.success());
-			Problem p = first(r, "nasm", Severity.ERROR);
-			assertEquals(t.root.resolve("arch/entry.asm"), p.file());
-			assertEquals(5, p.line());
-		}
+		Problem p = brokenBuild("arch/entry.asm", "bits 64\nsection .text\nglobal _start\n_start:\n    mov rax,\n    ret\n", "nasm", 5);
+		assertEquals("invalid combination of opcode and operands", p.message());
 	}
 
 	@Test
 	void brokenLinkerScriptReportsItsLine() throws Exception {
-		try (Tree t = new Tree()) {
-			t.write("arch/kernel.ld", "ENTRY(_start)\nSECTIONS {\n  . = 1M;\n  .text : { *(.text*) } = = ;\n}\n");
-			BuildResult r = t.build();
-			assertFalse(r.success());
-			Problem p = first(r, "ld", Severity.ERROR);
-			assertEquals(t.root.resolve("arch/kernel.ld"), p.file());
-			assertEquals(4, p.line());
-			assertEquals("syntax error", p.message());
-		}
-	}
-
-	private static Problem first(BuildResult r, String tool, Severity s) {
-		return r.problems().stream().filter(p -> p.tool().equals(tool) && p.severity() == s).findFirst()
-				.orElseThrow(() -> new AssertionError("no " + tool + " " + s + " in " + r.problems()));
+		Problem p = brokenBuild("arch/kernel.ld", "ENTRY(_start)\nSECTIONS {\n  . = 1M;\n  .text : { *(.text*) } = = ;\n}\n", "ld", 4);
+		assertEquals("syntax error", p.message());
 	}
 }

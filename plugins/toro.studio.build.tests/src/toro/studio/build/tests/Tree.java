@@ -92,6 +92,10 @@ final class Tree implements AutoCloseable {
 		return p;
 	}
 
+	String read(String rel) throws IOException {
+		return Files.readString(root.resolve(rel), StandardCharsets.UTF_8);
+	}
+
 	/** Sets a file's mtime to now, as an editor's save would. */
 	void touch(String rel) throws IOException {
 		Files.setLastModifiedTime(root.resolve(rel), FileTime.from(java.time.Instant.now()));

@@ -19,7 +19,17 @@ public final class AsmAnalysis {
 	private AsmAnalysis() {
 	}
 
-	/** @return the findings of {@code file} ({@code %include} searched beside it, then in {@code includeDirs}). */
+	/**
+	 * @return every file that {@code file} includes, directly or not, searched as
+	 *         {@link Preprocessor#run} does. The build adds them to an assembly
+	 *         step's dependencies because nasm 2.16.01's {@code -MD} leaves them
+	 *         out (fixed in 2.16.02)
+	 */
+	public static List<Path> includes(Path file, List<Path> includeDirs) {
+		return Preprocessor.run(file, includeDirs).included();
+	}
+
+	/** @return the findings of {@code file} ({@code %include} searched in {@code includeDirs}, then beside it). */
 	public static List<AbiFinding> check(Path file, List<Path> includeDirs) {
 		Preprocessor.Result pre = Preprocessor.run(file, includeDirs);
 		List<AbiFinding> all = new ArrayList<>();

@@ -37,21 +37,30 @@ final class Preprocessor {
 	private final Map<String, Macro> macros = new HashMap<>();
 	private final List<Line> out = new ArrayList<>();
 	private final List<Line> unsupported = new ArrayList<>();
+	private final List<Path> included = new ArrayList<>();
 	private int expansions;
 
 	private Preprocessor(List<Path> includeDirs) {
 		this.includeDirs = includeDirs;
 	}
 
-	/** The output: instruction lines, and what could not be preprocessed (the line and why). */
-	record Result(List<Line> lines, List<Line> unsupported) {
+	/**
+	 * The output: instruction lines, what could not be preprocessed (the line and
+	 * why), and every file that %include brought in, in order.
+	 */
+	record Result(List<Line> lines, List<Line> unsupported, List<Path> included) {
 	}
 
-	/** Preprocesses {@code file}; a file that cannot be read is reported in {@code unsupported}. */
+	/**
+	 * Preprocesses {@code file}; a file that cannot be read is reported in
+	 * {@code unsupported}. {@code %include} names are searched in
+	 * {@code includeDirs} in order (nasm's: its working directory, then its -I
+	 * directories), then beside the including file.
+	 */
 	static Result run(Path file, List<Path> includeDirs) {
 		Preprocessor p = new Preprocessor(includeDirs);
 		p.include(file, new Line(file, 0, ""), 0);
-		return new Result(p.out, p.unsupported);
+		return new Result(p.out, p.unsupported, p.included);
 	}
 
 	private void include(Path file, Line from, int depth) {
@@ -114,8 +123,11 @@ final class Preprocessor {
 				Path f = resolveInclude(raw.file(), rest(text).strip().replaceAll("^[\"'<]|[\"'>]$", ""));
 				if (f == null)
 					unsupported.add(new Line(where.file(), where.line(), "cannot find the include file " + rest(text).strip()));
-				else
+				else {
+					if (!included.contains(f))
+						included.add(f);
 					include(f, where, depth + 1);
+				}
 			}
 			case "%error", "%warning", "%fatal", "%line", "%pragma", "%endmacro", "%endrep" -> {
 			}
@@ -301,15 +313,13 @@ final class Preprocessor {
 	}
 
 	private Path resolveInclude(Path from, String name) {
-		Path p = from.resolveSibling(name);
-		if (Files.isRegularFile(p))
-			return p;
 		for (Path d : includeDirs) {
-			p = d.resolve(name);
+			Path p = d.resolve(name).normalize();
 			if (Files.isRegularFile(p))
 				return p;
 		}
-		return null;
+		Path p = from.resolveSibling(name).normalize();
+		return Files.isRegularFile(p) ? p : null;
 	}
 
 	/** Splits macro arguments at commas outside brackets, braces and quotes. */
@@ -341,21 +351,13 @@ final class Preprocessor {
 
 	/** @return {@code line} without its {@code ;} comment (quotes respected). */
 	static String stripComment(String line) {
-		char quote = 0;
-		for (int i = 0; i < line.length(); i++) {
-			char c = line.charAt(i);
-			if (quote != 0) {
-				if (c == quote)
-					quote = 0;
-			} else if (c == '"' || c == '\'' || c == '`') {
-				quote = c;
-			} else if (c == ';') {
+		for (int i = line.indexOf(';'); i >= 0; i = line.indexOf(';', i + 1))
+			if (!inString(line, i))
 				return line.substring(0, i);
-			}
-		}
 		return line;
 	}
 
+	/** @return whether position {@code pos} of {@code s} is inside a '', "" or `` string. */
 	private static boolean inString(String s, int pos) {
 		char quote = 0;
 		for (int i = 0; i < pos; i++) {
