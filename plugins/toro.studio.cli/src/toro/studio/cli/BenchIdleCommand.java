@@ -16,6 +16,7 @@ import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuException;
 import toro.studio.qemu.QemuProcess;
 import toro.studio.telemetry.HostCpuSampler;
+import toro.studio.telemetry.TelemetryShare;
 
 /**
  * {@code toro bench idle}: the Toro author's experiment in one run. Boots the idle kernel for
@@ -86,7 +87,7 @@ final class BenchIdleCommand implements Command {
 							.withAppend("telemetry=0 idle=" + idle);
 					term.progress(String.format("%s, %d core%s, idle=%s: measuring %d s", a.name().toLowerCase(), n, n == 1 ? "" : "s", idle,
 							seconds));
-					rows.add(new Row(a, n, idle, measure(c, seconds)));
+					rows.add(new Row(a, n, idle, measure(c, seconds, term)));
 				}
 			}
 		}
@@ -101,8 +102,8 @@ final class BenchIdleCommand implements Command {
 	 *
 	 * @return percent of one host core
 	 */
-	static double measure(QemuConfig c, int seconds) throws QemuException, InterruptedException {
-		try (QemuProcess q = QemuProcess.start(c)) {
+	static double measure(QemuConfig c, int seconds, Terminal term) throws QemuException, InterruptedException {
+		try (QemuProcess q = QemuProcess.start(c); TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			CountDownLatch ready = new CountDownLatch(1);
 			Thread reader = new Thread(() -> {
 				try (BufferedReader r = new BufferedReader(new InputStreamReader(q.console(), StandardCharsets.UTF_8))) {
@@ -115,7 +116,6 @@ final class BenchIdleCommand implements Command {
 			}, "toro-bench-console");
 			reader.setDaemon(true);
 			reader.start();
-			RunCommand.drainTelemetry(q);
 			if (!ready.await(120, TimeUnit.SECONDS) || !q.isAlive())
 				throw new IllegalStateException("the kernel did not print 'toro: ready' (" + (q.isAlive() ? "120 s passed" : q.exit().join().detail())
 						+ "); try 'toro run' with the same options to see its console");

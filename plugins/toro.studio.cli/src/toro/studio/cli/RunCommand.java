@@ -20,8 +20,8 @@ import toro.studio.qemu.Machine;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuException;
 import toro.studio.qemu.QemuProcess;
-import toro.studio.telemetry.TelemetryDecoder;
 import toro.studio.telemetry.TelemetryPump;
+import toro.studio.telemetry.TelemetryShare;
 
 /**
  * {@code toro run}: builds the image if it is out of date, boots it in QEMU, copies COM1 to
@@ -86,11 +86,10 @@ final class RunCommand implements Command {
 	static int boot(QemuConfig c, int timeoutSeconds, Terminal term) throws QemuException, InterruptedException {
 		term.progress("booting " + c.kernel().getFileName() + " on " + c.machine().qemuName() + ", " + c.cpus() + " core"
 				+ (c.cpus() == 1 ? "" : "s") + ", " + c.accel().resolve().name().toLowerCase());
-		try (QemuProcess q = QemuProcess.start(c)) {
+		try (QemuProcess q = QemuProcess.start(c); TelemetryShare share = shareTelemetry(q, term)) {
 			Thread hook = stopOnExit(q, term);
 			try {
 				Thread console = copy(q.console(), term.out, "toro-console");
-				drainTelemetry(q);
 				forwardStdin(q.consoleInput());
 				ExitStatus s = timeoutSeconds > 0 ? q.waitFor(Duration.ofSeconds(timeoutSeconds)) : q.exit().join();
 				if (s == null) {
@@ -218,10 +217,22 @@ final class RunCommand implements Command {
 		}
 	}
 
-	/** Reads COM2 into a decoder that keeps nothing: an unread COM2 would stall the guest's UART. */
-	static void drainTelemetry(QemuProcess q) {
-		TelemetryPump.start(q.telemetry(), new TelemetryDecoder(s -> {
-		}), null);
+	/**
+	 * Reads COM2 (an unread COM2 would stall the guest's UART) and serves a copy for
+	 * {@code toro top --attach}.
+	 *
+	 * @return the share to close after the run, or null when it could not be opened (said on stderr)
+	 */
+	static TelemetryShare shareTelemetry(QemuProcess q, Terminal term) {
+		TelemetryShare share = null;
+		try {
+			share = TelemetryShare.open(q.pid());
+		} catch (IOException e) {
+			term.progress("telemetry is not shared for toro top --attach: " + e.getMessage());
+		}
+		TelemetryPump.start(q.telemetry(), share != null ? share::feed : (b, off, len) -> {
+		}, null);
+		return share;
 	}
 
 	/** @return a started daemon thread copying {@code in} to {@code out} until end of stream. */

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import toro.studio.qemu.ExitStatus;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuProcess;
+import toro.studio.telemetry.TelemetryShare;
 
 /**
  * {@code toro test}: boots the test image, prints each in-kernel test's result as the kernel
@@ -78,10 +79,9 @@ final class TestCommand implements Command {
 		int[] done = null;
 		ExitStatus status;
 		long t0 = System.nanoTime();
-		try (QemuProcess q = QemuProcess.start(c)) {
+		try (QemuProcess q = QemuProcess.start(c); TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
-				RunCommand.drainTelemetry(q);
 				Reader reader = new Reader(q, results, console, o.flag("--verbose"), term);
 				Thread t = new Thread(reader, "toro-test-console");
 				t.setDaemon(true);

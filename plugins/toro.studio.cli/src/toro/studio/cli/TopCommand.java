@@ -1,8 +1,10 @@
 package toro.studio.cli;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,12 +12,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import toro.studio.qemu.ExitStatus;
 import toro.studio.qemu.Json;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuProcess;
-import toro.studio.qemu.QmpException;
 import toro.studio.qemu.VcpuInfo;
 import toro.studio.telemetry.CoreModel;
 import toro.studio.telemetry.CoreView;
@@ -23,6 +26,7 @@ import toro.studio.telemetry.HostCpuSampler;
 import toro.studio.telemetry.Sample;
 import toro.studio.telemetry.TelemetryDecoder;
 import toro.studio.telemetry.TelemetryPump;
+import toro.studio.telemetry.TelemetryShare;
 
 /**
  * {@code toro top}: boots the kernel and shows, once a second, each core's scheduler state and
@@ -44,8 +48,10 @@ final class TopCommand implements Command {
 		return """
 				usage: toro top [--smp N] [--json] [--duration S] [--rate HZ] [--target NAME] [--profile P]
 				                [--machine M] [--accel A] [--mem MiB] [--append ARGS] [--tree DIR]
+				       toro top --attach [--pid PID] [--json] [--duration S]
 
-				Boots the kernel and, once a second, prints each core's state, current
+				Boots the kernel (or, with --attach, watches one that 'toro run' or
+				'toro test' is running) and, once a second, prints each core's state, current
 				thread, ready-queue length, context switches/s, halts/s and idle %, from the
 				kernel's telemetry (COM2), with the host CPU of the QEMU process (% of one
 				host core) in total and per vCPU thread. Ctrl-C stops it and QEMU.
@@ -57,6 +63,9 @@ final class TopCommand implements Command {
 				                   idle_percent, host_cpu_percent)
 				  --duration S     stop after S seconds (default: until Ctrl-C or the guest exits)
 				  --rate HZ        telemetry samples per second asked of the kernel (default 10)
+				  --attach         watch the telemetry of a running 'toro run' instead of
+				                   booting (host CPU in total only: no QMP to name vCPU threads)
+				  --pid PID        with --attach: which run, by QEMU pid, when several run
 				  --smp, --target, --profile, --machine, --accel, --mem, --append, --tree:
 				                   as for toro run
 
@@ -69,12 +78,14 @@ final class TopCommand implements Command {
 	public int run(List<String> args, Terminal term) throws Exception {
 		List<String> declared = new ArrayList<>(RunCommand.BOOT_OPTIONS);
 		declared.removeAll(List.of("--timeout=", "--why"));
-		declared.addAll(List.of("--json", "--duration=", "--rate="));
+		declared.addAll(List.of("--json", "--duration=", "--rate=", "--attach", "--pid="));
 		Options o = Options.parse(args, declared.toArray(String[]::new));
 		RunCommand.noPositional(o);
 		int duration = o.integer("--duration", 0, 1, 1_000_000);
-		int rate = o.integer("--rate", 10, 1, 1000);
 		boolean json = o.flag("--json");
+		if (o.flag("--attach"))
+			return attach(o, duration, json, term);
+		int rate = o.integer("--rate", 10, 1, 1000);
 		Path image = RunCommand.image(o, null, term);
 		QemuConfig c = RunCommand.config(o, image);
 		if (!c.append().matches("(.*\\s)?telemetry=.*"))
@@ -84,32 +95,68 @@ final class TopCommand implements Command {
 		try (QemuProcess q = QemuProcess.start(c)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
-				return watch(q, duration, json, term);
+				RunCommand.copy(q.console(), new PrintStream(OutputStream.nullOutputStream()), "toro-console-drain");
+				Map<Long, Integer> vcpuOfThread = new HashMap<>();
+				for (VcpuInfo v : q.qmp().queryCpusFast())
+					vcpuOfThread.put(v.threadId(), v.index());
+				boolean ranOut = watch(q.telemetry(), q.pid(), vcpuOfThread, duration, json, term);
+				if (ranOut) {
+					ExitStatus s = q.waitFor(Duration.ofSeconds(5));
+					term.progress(s == null ? "telemetry ended" : s.detail());
+					return s != null && s.success() ? 0 : 1;
+				}
+				return 0;
 			} finally {
 				RunCommand.removeHook(hook);
 			}
 		}
 	}
 
-	/** Prints one table or JSON line a second until the duration ends or QEMU exits. */
-	private static int watch(QemuProcess q, int duration, boolean json, Terminal term) throws InterruptedException {
+	/** Watches the telemetry that a running {@code toro run} or {@code toro test} shares. */
+	private static int attach(Options o, int duration, boolean json, Terminal term) throws Exception {
+		List<Long> running = TelemetryShare.running();
+		long pid;
+		if (o.get("--pid", null) != null) {
+			pid = o.integer("--pid", 0, 1, Integer.MAX_VALUE);
+			if (!running.contains(pid))
+				throw new IllegalStateException("no toro run with QEMU pid " + pid + " shares its telemetry; running: "
+						+ (running.isEmpty() ? "none" : running));
+		} else if (running.size() == 1) {
+			pid = running.get(0);
+		} else if (running.isEmpty()) {
+			throw new IllegalStateException("no running toro instance shares its telemetry; start one with 'toro run' in another "
+					+ "terminal, or drop --attach to boot one");
+		} else {
+			throw new IllegalStateException("several toro runs share telemetry (QEMU pids " + running + "); pick one with --pid");
+		}
+		term.progress("attached to the telemetry of QEMU pid " + pid);
+		try (SocketChannel ch = TelemetryShare.connect(pid)) {
+			if (watch(Channels.newInputStream(ch), pid, Map.of(), duration, json, term))
+				term.progress("the run ended");
+		}
+		return 0;
+	}
+
+	/**
+	 * Prints one table or JSON line a second until the duration ends or the telemetry stream does.
+	 *
+	 * @param vcpuOfThread host thread id of each vCPU (empty when unknown: no per-vCPU host CPU)
+	 * @return true when the stream ended first (the run is over)
+	 */
+	private static boolean watch(InputStream telemetry, long pid, Map<Long, Integer> vcpuOfThread, int duration, boolean json,
+			Terminal term) throws InterruptedException {
 		CoreModel model = new CoreModel();
 		TelemetryDecoder decoder = new TelemetryDecoder(model::accept);
-		TelemetryPump.start(q.telemetry(), decoder, null);
-		discard(q.console());
-		HostCpuSampler host = new HostCpuSampler(q.pid());
-		Map<Long, Integer> vcpuOfThread = new HashMap<>();
-		for (VcpuInfo v : q.qmp().queryCpusFast())
-			vcpuOfThread.put(v.threadId(), v.index());
+		CountDownLatch ended = new CountDownLatch(1);
+		TelemetryPump.start(telemetry, decoder, ended::countDown);
+		HostCpuSampler host = new HostCpuSampler(pid);
 		boolean live = !json && System.console() != null;
 		long t0 = System.nanoTime();
 		Sample before = null;
 		for (int second = 1; duration == 0 || second <= duration; second++) {
-			ExitStatus ended = q.waitFor(Duration.ofMillis(Math.max(0, t0 + second * 1_000_000_000L - System.nanoTime()) / 1_000_000));
-			if (ended != null) {
-				term.progress(ended.detail());
-				return ended.success() ? 0 : 1;
-			}
+			long wait = t0 + second * 1_000_000_000L - System.nanoTime();
+			if (ended.await(Math.max(0, wait), TimeUnit.NANOSECONDS))
+				return true;
 			double total = host.sampleTotalPercent();
 			Map<Integer, Double> perVcpu = new HashMap<>();
 			host.samplePerThread().forEach((tid, pct) -> {
@@ -124,15 +171,10 @@ final class TopCommand implements Command {
 			if (json)
 				term.out.println(Json.write(jsonSample(t, now, total, cores, perVcpu, decoder)));
 			else
-				term.out.print(table(t, now, total, cores, perVcpu, decoder, q.pid(), live));
+				term.out.print(table(t, now, total, cores, perVcpu, decoder, pid, live));
 			term.out.flush();
 		}
-		try {
-			q.qmp().quit();
-		} catch (QmpException e) {
-			// QEMU is already gone: close() reaps it
-		}
-		return 0;
+		return false;
 	}
 
 	/** @return one JSON sample with the fields --help lists. */
@@ -186,18 +228,5 @@ final class TopCommand implements Command {
 
 	private static double round(double v) {
 		return Double.isNaN(v) ? v : Math.round(v * 100) / 100.0;
-	}
-
-	/** Reads and drops COM1, whose lines top does not show: an unread console stalls the guest. */
-	private static void discard(InputStream console) {
-		Thread t = new Thread(() -> {
-			try {
-				console.transferTo(OutputStream.nullOutputStream());
-			} catch (IOException e) {
-				// QEMU went away
-			}
-		}, "toro-console-drain");
-		t.setDaemon(true);
-		t.start();
 	}
 }

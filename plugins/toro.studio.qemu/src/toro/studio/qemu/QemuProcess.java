@@ -148,7 +148,8 @@ public final class QemuProcess implements AutoCloseable {
 				throw new PortTakenException();
 			String first = QemuStderr.firstError(err);
 			if (first != null)
-				throw new QemuException("QEMU refused to start: " + first + "\n  command: " + String.join(" ", q.argv), x);
+				throw new QemuException("QEMU refused to start: " + first + "\n  change the option it names and try again; the command was: "
+						+ String.join(" ", q.argv), x);
 			throw new QemuException("QEMU did not come up: " + x.getMessage() + "\n  command: " + String.join(" ", q.argv), x);
 		}
 	}

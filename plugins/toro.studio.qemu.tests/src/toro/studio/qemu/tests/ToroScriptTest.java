@@ -254,4 +254,23 @@ class ToroScriptTest {
 		Files.delete(png);
 		assertFalse(Procs.qemusWith("telemetry=0 idle=").stream().anyMatch(Procs::alive));
 	}
+
+	@Test
+	void topAttachesToARunningInstance() throws Exception {
+		Toro run = toro("run", "--smp", "2", "--timeout", "300");
+		long qemu = run.qemuPid();
+		run.awaitOut("toro: ready", 120);
+		Toro top = toro("top", "--attach", "--pid", Long.toString(qemu), "--json", "--duration", "2");
+		assertEquals(0, top.waitFor(120), top.err());
+		List<String> lines = top.out().lines().toList();
+		assertEquals(2, lines.size(), top.out());
+		Map<?, ?> last = (Map<?, ?>) Json.parse(lines.get(1));
+		assertEquals(2, ((List<?>) last.get("cores")).size(), lines.get(1));
+		assertTrue(((Number) last.get("frames_ok")).longValue() > 0);
+		kill("INT", run.p.pid());
+		assertEquals(130, run.waitFor(60));
+		Toro none = toro("top", "--attach", "--pid", Long.toString(qemu));
+		assertEquals(1, none.waitFor(120));
+		assertTrue(none.err().contains("no toro run with QEMU pid"), none.err());
+	}
 }

@@ -1,39 +1,52 @@
 package toro.studio.telemetry.tests;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 
 import toro.studio.telemetry.HostCpuSampler;
 
 class HostCpuSamplerTest {
-	/** A thread of this JVM spins for 0.6 s: the sampler must see it, in total and in its thread. */
+	/**
+	 * A thread of this JVM burns 300 ms of CPU (however long that takes on a loaded machine), then
+	 * waits, alive, while the sampler looks: its share must match what the JVM itself measured.
+	 */
 	@Test
 	void seesABusyThreadOfThisProcess() throws Exception {
+		ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+		long burn = 300_000_000L;
+		CountDownLatch burnt = new CountDownLatch(1), release = new CountDownLatch(1);
+		long t0 = System.nanoTime();
 		HostCpuSampler s = new HostCpuSampler(ProcessHandle.current().pid());
-		AtomicBoolean stop = new AtomicBoolean();
 		Thread spin = new Thread(() -> {
-			long x = 0;
-			while (!stop.get())
-				x += System.nanoTime() & 1;
-			if (x == -1)
-				System.out.println(x);
+			long start = mx.getCurrentThreadCpuTime();
+			while (mx.getCurrentThreadCpuTime() - start < burn) {
+				// burn
+			}
+			burnt.countDown();
+			try {
+				release.await(); // stay alive: an exited thread leaves /proc/PID/task
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
 		});
 		spin.start();
-		Thread.sleep(600);
-		// sample while the spinner lives: an exited thread leaves /proc/PID/task
-		double total = s.sampleTotalPercent();
+		burnt.await();
 		Map<Long, Double> perThread = s.samplePerThread();
-		stop.set(true);
+		double total = s.sampleTotalPercent();
+		double wall = (System.nanoTime() - t0) / 1e9;
+		release.countDown();
 		spin.join();
-		// generous: a shared 2-core machine still gives a spinning thread well over 20% of 0.6 s
-		assertTrue(total > 20, "total " + total);
-		assertFalse(perThread.isEmpty());
-		assertTrue(perThread.values().stream().mapToDouble(Double::doubleValue).max().orElse(0) > 20, perThread.toString());
+		double expected = 100.0 * burn / 1e9 / wall;
+		double top = perThread.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+		// /proc counts in 10 ms ticks: 300 ms is 30 ticks, so half of the expected share is a wide margin
+		assertTrue(top > expected * 0.5 && top < expected * 1.5 + 10, "busiest thread " + top + "%, expected about " + expected + "%");
+		assertTrue(total >= top * 0.9, "total " + total + "% below the busiest thread's " + top + "%");
 	}
 
 	@Test
