@@ -15,6 +15,7 @@ import toro.studio.gdbmi.GdbSession;
 import toro.studio.gdbmi.MiError;
 import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
+import toro.studio.gdbmi.mi.MiParseException;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuProcess;
 
@@ -130,6 +131,11 @@ final class DebugCommand implements Command {
 				@Override
 				public void exited(String why) {
 					term.progress("debug session ended: " + why);
+				}
+
+				@Override
+				public void parseError(String line, MiParseException e) {
+					term.progress("skipped a line of gdb output that is not MI (" + e.getMessage() + "): " + line);
 				}
 			});
 			gdb.connect("127.0.0.1", q.gdbPort(), Duration.ofSeconds(10));

@@ -1,16 +1,21 @@
 package toro.studio.cli;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import toro.studio.gdbmi.Breakpoint;
 import toro.studio.gdbmi.Frame;
 import toro.studio.gdbmi.GdbThread;
 import toro.studio.gdbmi.StopEvent;
+import toro.studio.qemu.Json;
 
 /**
  * How {@code toro debug} prints its results on stdout: readable lines, or with
- * --json one JSON object per line (per stop, per script command).
+ * --json one JSON object per line (per stop, per script command). A JSON object
+ * names the script command it answers in "command" (absent for --break stops).
  */
 final class DebugPrinter {
 	private final PrintStream out;
@@ -24,8 +29,12 @@ final class DebugPrinter {
 	/** A stop: reason, thread, core, then the stack. */
 	void stop(String command, StopEvent e, List<Frame> frames) {
 		if (json) {
-			out.println("{" + field("command", command) + "\"reason\":" + str(e.reason()) + ",\"thread\":" + e.threadId()
-					+ ",\"core\":" + e.core() + ",\"frames\":" + frames(frames) + "}");
+			Map<String, Object> o = object(command);
+			o.put("reason", e.reason());
+			o.put("thread", e.threadId());
+			o.put("core", e.core());
+			o.put("frames", frames(frames));
+			out.println(Json.write(o));
 			return;
 		}
 		String why = e.reason() == null ? "stopped" : e.reason();
@@ -39,18 +48,26 @@ final class DebugPrinter {
 
 	/** A backtrace. */
 	void frames(String command, List<Frame> frames) {
-		if (json)
-			out.println("{" + field("command", command) + "\"frames\":" + frames(frames) + "}");
-		else
+		if (json) {
+			Map<String, Object> o = object(command);
+			o.put("frames", frames(frames));
+			out.println(Json.write(o));
+		} else {
 			printFrames(frames);
+		}
 	}
 
 	/** A breakpoint that was set. */
 	void breakpoint(String command, Breakpoint b) {
 		if (json) {
-			out.println("{" + field("command", command) + "\"breakpoint\":" + b.number() + ",\"hardware\":" + b.hardware()
-					+ ",\"func\":" + str(b.func()) + ",\"file\":" + str(b.file()) + ",\"line\":" + b.line() + ",\"addr\":"
-					+ str(hex(b.addr())) + "}");
+			Map<String, Object> o = object(command);
+			o.put("breakpoint", b.number());
+			o.put("hardware", b.hardware());
+			o.put("func", b.func());
+			o.put("file", b.file());
+			o.put("line", b.line());
+			o.put("addr", hex(b.addr()));
+			out.println(Json.write(o));
 			return;
 		}
 		out.println((b.hardware() ? "hardware breakpoint " : "breakpoint ") + b.number() + " at " + b.func()
@@ -60,14 +77,18 @@ final class DebugPrinter {
 	/** The vCPU threads. */
 	void threads(String command, List<GdbThread> threads) {
 		if (json) {
-			StringBuilder b = new StringBuilder("{" + field("command", command) + "\"threads\":[");
-			for (int i = 0; i < threads.size(); i++) {
-				GdbThread t = threads.get(i);
-				b.append(i == 0 ? "" : ",").append("{\"id\":").append(t.id()).append(",\"core\":").append(t.core())
-						.append(",\"details\":").append(str(t.details())).append(",\"frame\":")
-						.append(t.frame() == null ? "null" : frame(t.frame())).append('}');
+			List<Object> list = new ArrayList<>();
+			for (GdbThread t : threads) {
+				Map<String, Object> th = new LinkedHashMap<>();
+				th.put("id", t.id());
+				th.put("core", t.core());
+				th.put("details", t.details());
+				th.put("frame", t.frame() == null ? null : frame(t.frame()));
+				list.add(th);
 			}
-			out.println(b.append("]}"));
+			Map<String, Object> o = object(command);
+			o.put("threads", list);
+			out.println(Json.write(o));
 			return;
 		}
 		for (GdbThread t : threads)
@@ -76,12 +97,24 @@ final class DebugPrinter {
 
 	/** The value of an expression. */
 	void value(String command, String value) {
-		out.println(json ? "{" + field("command", command) + "\"value\":" + str(value) + "}" : value);
+		if (json) {
+			Map<String, Object> o = object(command);
+			o.put("value", value);
+			out.println(Json.write(o));
+		} else {
+			out.println(value);
+		}
 	}
 
 	/** A command that failed; the message says why. */
 	void error(String command, String message) {
-		out.println(json ? "{" + field("command", command) + "\"error\":" + str(message) + "}" : "error: " + message);
+		if (json) {
+			Map<String, Object> o = object(command);
+			o.put("error", message);
+			out.println(Json.write(o));
+		} else {
+			out.println("error: " + message);
+		}
 	}
 
 	private void printFrames(List<Frame> frames) {
@@ -89,46 +122,31 @@ final class DebugPrinter {
 			out.println("  #" + f.level() + " " + f.func() + (f.file() != null ? " " + f.file() + ":" + f.line() : "") + " " + hex(f.addr()));
 	}
 
-	private static String frames(List<Frame> frames) {
-		StringBuilder b = new StringBuilder("[");
-		for (int i = 0; i < frames.size(); i++)
-			b.append(i == 0 ? "" : ",").append(frame(frames.get(i)));
-		return b.append(']').toString();
+	/** @return a JSON object that starts with the command it answers, if any. */
+	private static Map<String, Object> object(String command) {
+		Map<String, Object> o = new LinkedHashMap<>();
+		if (command != null)
+			o.put("command", command);
+		return o;
 	}
 
-	private static String frame(Frame f) {
-		return "{\"func\":" + str(f.func()) + ",\"file\":" + str(f.file()) + ",\"line\":" + f.line() + ",\"addr\":" + str(hex(f.addr())) + "}";
+	private static List<Object> frames(List<Frame> frames) {
+		List<Object> list = new ArrayList<>();
+		for (Frame f : frames)
+			list.add(frame(f));
+		return list;
 	}
 
-	private static String field(String name, String value) {
-		return value == null ? "" : str(name) + ":" + str(value) + ",";
+	private static Map<String, Object> frame(Frame f) {
+		Map<String, Object> o = new LinkedHashMap<>();
+		o.put("func", f.func());
+		o.put("file", f.file());
+		o.put("line", f.line());
+		o.put("addr", hex(f.addr()));
+		return o;
 	}
 
 	private static String hex(long v) {
 		return "0x" + Long.toHexString(v);
-	}
-
-	/** @return {@code s} as a JSON string, or null. */
-	static String str(String s) {
-		if (s == null)
-			return "null";
-		StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-		for (int i = 0; i < s.length(); i++) {
-			char c = s.charAt(i);
-			switch (c) {
-			case '"' -> b.append("\\\"");
-			case '\\' -> b.append("\\\\");
-			case '\n' -> b.append("\\n");
-			case '\r' -> b.append("\\r");
-			case '\t' -> b.append("\\t");
-			default -> {
-				if (c < 0x20)
-					b.append(String.format("\\u%04x", (int) c));
-				else
-					b.append(c);
-			}
-			}
-		}
-		return b.append('"').toString();
 	}
 }

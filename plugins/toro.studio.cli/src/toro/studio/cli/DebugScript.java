@@ -33,7 +33,8 @@ final class DebugScript {
 	/**
 	 * Runs every line of {@code file}.
 	 *
-	 * @return 0 when every command succeeded, 1 otherwise
+	 * @return 0 when every command succeeded, 1 otherwise, {@link DebugCommand#SESSION_LOST}
+	 *         when gdb or QEMU died (the rest of the script is not run)
 	 */
 	int run(Path file) throws IOException {
 		List<String> lines = Files.readAllLines(file);
@@ -46,14 +47,12 @@ final class DebugScript {
 				break;
 			try {
 				execute(line);
-			} catch (MiError e) {
-				print.error(line, file.getFileName() + ":" + (i + 1) + ": " + e.gdbMessage());
-				status = 1;
 			} catch (GdbException | IllegalArgumentException e) {
-				print.error(line, file.getFileName() + ":" + (i + 1) + ": " + e.getMessage());
+				String why = e instanceof MiError m ? m.gdbMessage() : e.getMessage();
+				print.error(line, file.getFileName() + ":" + (i + 1) + ": " + why);
 				status = 1;
 				if (gdb.state() == RunState.EXITED || gdb.state() == RunState.DISCONNECTED)
-					return 1;
+					return DebugCommand.SESSION_LOST;
 			}
 		}
 		return status;

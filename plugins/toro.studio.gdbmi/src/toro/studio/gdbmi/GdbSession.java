@@ -33,7 +33,7 @@ import toro.studio.gdbmi.mi.StreamRecord;
  * its result (10 s unless said otherwise). Events reach listeners from one
  * dispatcher thread. Closing the session (or the JVM exiting) ends gdb.
  */
-public final class GdbSession implements AutoCloseable, Transport.Sink {
+public final class GdbSession implements AutoCloseable {
 	/** How long an ordinary command may take. */
 	static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 	private static final Pattern CPU = Pattern.compile("CPU#(\\d+)");
@@ -67,7 +67,8 @@ public final class GdbSession implements AutoCloseable, Transport.Sink {
 			s.launch(gdb, "mi3");
 		} catch (GdbException e) {
 			s.close();
-			if (s.transport == null || !s.transport.stderr().contains("mi3"))
+			// A gdb older than 9 exits at once with "Interpreter `mi3' unrecognized".
+			if (s.transport == null || !(e.getMessage() + s.transport.stderr()).contains("mi3"))
 				throw e;
 			s = new GdbSession("gdb-events");
 			s.launch(gdb, "mi2");
@@ -91,7 +92,7 @@ public final class GdbSession implements AutoCloseable, Transport.Sink {
 	/** Starts gdb with {@code --interpreter=MI} and turns async on (the first command proves MI works). */
 	private void launch(Path gdb, String mi) {
 		interpreter = mi;
-		transport = Transport.start(List.of(gdb.toString(), "--interpreter=" + mi, "-q", "-nx"), this);
+		transport = Transport.start(List.of(gdb.toString(), "--interpreter=" + mi, "-q", "-nx"), new Reader());
 		execute("-gdb-set mi-async on");
 	}
 
@@ -105,10 +106,27 @@ public final class GdbSession implements AutoCloseable, Transport.Sink {
 		return transport.pid();
 	}
 
-	// ---- the reader thread's side (Transport.Sink) ----
+	// ---- the reader thread's side ----
 
-	@Override
-	public void record(MiRecord r) {
+	/** What the transport's reader thread calls; kept out of the public API. */
+	private final class Reader implements Transport.Sink {
+		@Override
+		public void record(MiRecord r) {
+			GdbSession.this.record(r);
+		}
+
+		@Override
+		public void unparsed(String line, MiParseException e) {
+			dispatcher.post(l -> l.parseError(line, e));
+		}
+
+		@Override
+		public void closed(String why) {
+			GdbSession.this.closed(why);
+		}
+	}
+
+	private void record(MiRecord r) {
 		// The prompt carries no state (records may follow it) and is ignored.
 		if (r instanceof ResultRecord rr) {
 			result(rr);
@@ -195,13 +213,7 @@ public final class GdbSession implements AutoCloseable, Transport.Sink {
 		dispatcher.post(l -> l.exited(why));
 	}
 
-	@Override
-	public void unparsed(String line, MiParseException e) {
-		dispatcher.post(l -> l.parseError(line, e));
-	}
-
-	@Override
-	public void closed(String why) {
+	private void closed(String why) {
 		String reason = closing ? "the session was closed" : why;
 		boolean first = run.endReason() == null;
 		run.ended(RunState.EXITED, reason);
@@ -328,7 +340,13 @@ public final class GdbSession implements AutoCloseable, Transport.Sink {
 	public void interrupt() {
 		if (run.state() != RunState.RUNNING)
 			return;
-		execute("-exec-interrupt");
+		try {
+			execute("-exec-interrupt");
+		} catch (MiError e) {
+			// The target stopped by itself while the command was on its way: that is the stop.
+			if (run.state() == RunState.RUNNING)
+				throw e;
+		}
 	}
 
 	/**

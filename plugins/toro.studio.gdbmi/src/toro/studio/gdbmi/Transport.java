@@ -9,7 +9,11 @@ import java.io.Writer;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import toro.studio.gdbmi.mi.MiParseException;
 import toro.studio.gdbmi.mi.MiParser;
@@ -19,8 +23,10 @@ import toro.studio.gdbmi.mi.MiRecord;
  * The gdb child process and its pipes. A reader thread parses stdout line by
  * line and hands each record to {@link Sink#record}; a line that does not
  * parse goes to {@link Sink#unparsed} and is skipped. A second thread keeps the
- * tail of stderr for error messages. When stdout ends (gdb exited or died) the
- * sink hears {@link Sink#closed} exactly once.
+ * tail of stderr for error messages. When gdb exits or dies, or its stdout ends,
+ * the sink hears {@link Sink#closed} exactly once. The exit is watched apart from
+ * the pipe because a child of gdb (a {@code shell} command) can hold the pipe open
+ * after gdb is gone.
  */
 final class Transport {
 	/** Receives what the reader thread reads; called on the reader thread. */
@@ -37,6 +43,9 @@ final class Transport {
 	private final StringBuilder stderrTail = new StringBuilder();
 	private final Thread shutdownHook;
 	private Thread reader;
+	private Sink sink;
+	private final AtomicBoolean ended = new AtomicBoolean();
+	private final CompletableFuture<Void> reported = new CompletableFuture<>();
 
 	private Transport(Process process) {
 		this.process = process;
@@ -59,17 +68,19 @@ final class Transport {
 					+ " (install gdb, e.g. apt-get install gdb, or give its path)", e);
 		}
 		Transport t = new Transport(p);
-		t.reader = new Thread(() -> t.read(sink), "gdb-mi-reader-" + p.pid());
+		t.sink = sink;
+		t.reader = new Thread(t::read, "gdb-mi-reader-" + p.pid());
 		t.reader.setDaemon(true);
 		t.reader.start();
 		Thread err = new Thread(() -> t.drainStderr(p.getErrorStream()), "gdb-stderr-" + p.pid());
 		err.setDaemon(true);
 		err.start();
+		p.onExit().thenRun(t::exited);
 		return t;
 	}
 
 	/** The reader loop: one line, one parse, one hand-over; ends with closed(). */
-	private void read(Sink sink) {
+	private void read() {
 		String why = "gdb closed its output";
 		try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 			for (String line; (line = in.readLine()) != null;) {
@@ -87,12 +98,34 @@ final class Transport {
 		}
 		try {
 			if (process.waitFor(2, TimeUnit.SECONDS))
-				why = "gdb exited with status " + process.exitValue();
+				return; // exited() reports it, with the status
 		} catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
+		end(why);
+	}
+
+	/** gdb's process ended: let the reader deliver what gdb wrote last, then report it. */
+	private void exited() {
+		try {
+			reader.join(500);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		int status = process.exitValue();
+		end(status > 128 ? "gdb was killed by signal " + (status - 128) : "gdb exited with status " + status);
+	}
+
+	/** Tells the sink once that gdb is gone, with the tail of its stderr. */
+	private void end(String why) {
+		if (!ended.compareAndSet(false, true))
+			return;
 		String err = stderr();
-		sink.closed(err.isBlank() ? why : why + "; its last error output: " + err.strip());
+		try {
+			sink.closed(err.isBlank() ? why : why + "; its last error output: " + err.strip());
+		} finally {
+			reported.complete(null);
+		}
 	}
 
 	/** Keeps the last 4 KiB of gdb's stderr. */
@@ -133,21 +166,17 @@ final class Transport {
 		}
 	}
 
-	/** @return whether gdb is still running. */
-	boolean alive() {
-		return process.isAlive();
-	}
-
 	/** @return gdb's process id. */
 	long pid() {
 		return process.pid();
 	}
 
 	/**
-	 * Ends gdb: closes its stdin (gdb exits on EOF), then kills it if it lingers, and
-	 * waits for the reader to deliver the end of the output. Idempotent.
+	 * Ends gdb and any child of it: closes its stdin (gdb exits on EOF), kills it if it
+	 * lingers, and waits until the sink has heard closed(). Idempotent.
 	 */
 	void close() {
+		process.descendants().forEach(ProcessHandle::destroyForcibly);
 		try {
 			OutputStream out = process.getOutputStream();
 			out.close();
@@ -160,14 +189,12 @@ final class Transport {
 				if (!process.waitFor(1, TimeUnit.SECONDS))
 					process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
 			}
+			reported.get(3, TimeUnit.SECONDS);
 		} catch (InterruptedException e) {
 			process.destroyForcibly();
 			Thread.currentThread().interrupt();
-		}
-		try {
-			reader.join(3000);
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
+		} catch (ExecutionException | TimeoutException e) {
+			// gone or not, nothing more can be done from here
 		}
 		try {
 			Runtime.getRuntime().removeShutdownHook(shutdownHook);

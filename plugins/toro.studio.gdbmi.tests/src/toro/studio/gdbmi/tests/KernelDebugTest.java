@@ -3,6 +3,7 @@ package toro.studio.gdbmi.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.gdbmi.ThreadRead;
 import toro.studio.gdbmi.Variable;
+import toro.studio.gdbmi.mi.ResultRecord;
 
 /** Real gdb 13 on the real kernel in real QEMU (TCG, 4 vCPUs, paused at reset). */
 class KernelDebugTest {
@@ -65,6 +68,18 @@ class KernelDebugTest {
 			StopEvent e = gdb.waitForStop(STOP);
 			gdb.delete(n);
 			return e;
+		}
+
+		/** @return completes with the reason the listeners are given when the session ends. */
+		CompletableFuture<String> exited() {
+			CompletableFuture<String> f = new CompletableFuture<>();
+			gdb.addListener(new GdbListener() {
+				@Override
+				public void exited(String why) {
+					f.complete(why);
+				}
+			});
+			return f;
 		}
 
 		@Override
@@ -277,6 +292,70 @@ class KernelDebugTest {
 	}
 
 	@Test
+	void eventsReachListenersInOrderOnOneThread() throws Exception {
+		try (Target t = Target.boot("debug", 2)) {
+			List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+			java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+			CompletableFuture<StopEvent> stopped = new CompletableFuture<>();
+			t.gdb.addListener(new GdbListener() {
+				@Override
+				public void running(int id) {
+					threads.add(Thread.currentThread());
+					events.add("running");
+				}
+
+				@Override
+				public void breakpointChanged(toro.studio.gdbmi.Breakpoint b) {
+					threads.add(Thread.currentThread());
+					events.add("breakpoint " + b.number() + " hits " + b.hits());
+				}
+
+				@Override
+				public void output(char stream, String text) {
+					threads.add(Thread.currentThread());
+				}
+
+				@Override
+				public void stopped(StopEvent e) {
+					threads.add(Thread.currentThread());
+					events.add("stopped " + e.reason());
+					stopped.complete(e);
+				}
+			});
+			t.gdb.insertBreakpoint(BreakpointSpec.at("kmain"));
+			t.gdb.cont();
+			assertEquals("kmain", stopped.get(60, TimeUnit.SECONDS).frame().func());
+			assertEquals(List.of("running", "breakpoint 1 hits 1", "stopped breakpoint-hit"), events);
+			assertEquals(1, threads.size(), "one dispatcher thread");
+			assertNotEquals(Thread.currentThread(), threads.iterator().next());
+		}
+	}
+
+	@Test
+	void consoleCommandsAndQemuMonitor() throws Exception {
+		try (Target t = Target.boot("debug", 2)) {
+			t.runTo(BreakpointSpec.at("kmain"));
+			assertTrue(t.gdb.console("monitor info status").contains("VM status: paused"), "QEMU's monitor through gdb");
+			String threads = t.gdb.console("info threads");
+			assertTrue(threads.contains("Thread 1.1") && threads.contains("Thread 1.2"), threads);
+			// A child of gdb writes straight to gdb's stdout: a line that is not MI is reported and skipped.
+			CompletableFuture<String> unparsed = new CompletableFuture<>();
+			t.gdb.addListener(new GdbListener() {
+				@Override
+				public void parseError(String line, toro.studio.gdbmi.mi.MiParseException error) {
+					unparsed.complete(line + " | " + error.getMessage());
+				}
+			});
+			t.gdb.console("shell echo this is not MI");
+			assertTrue(unparsed.get(10, TimeUnit.SECONDS).startsWith("this is not MI | expected"), unparsed.get());
+			assertEquals("4", t.gdb.evaluate("2+2"), "the session goes on");
+			t.gdb.selectThread(2);
+			assertTrue(t.gdb.console("thread").contains("Thread 1.2"));
+			assertTrue(t.gdb.breakpoints().isEmpty(), "runTo deleted its breakpoint");
+		}
+	}
+
+	@Test
 	void unknownSymbolsAreClearErrors() throws Exception {
 		try (Target t = Target.boot("debug", 1)) {
 			MiError b = assertThrows(MiError.class, () -> t.gdb.insertBreakpoint(BreakpointSpec.at("no_such_function")));
@@ -290,13 +369,7 @@ class KernelDebugTest {
 	@Test
 	void qemuKilledWhileRunningEndsTheSession() throws Exception {
 		try (Target t = Target.boot("debug", 2)) {
-			CompletableFuture<String> exited = new CompletableFuture<>();
-			t.gdb.addListener(new GdbListener() {
-				@Override
-				public void exited(String why) {
-					exited.complete(why);
-				}
-			});
+			CompletableFuture<String> exited = t.exited();
 			t.gdb.cont();
 			Thread.sleep(300);
 			t.qemu.kill();
@@ -324,15 +397,18 @@ class KernelDebugTest {
 	@Test
 	void gdbDyingFailsPendingCommandsAndTellsListeners() throws Exception {
 		try (Target t = Target.boot("debug", 2)) {
-			CompletableFuture<String> exited = new CompletableFuture<>();
-			t.gdb.addListener(new GdbListener() {
-				@Override
-				public void exited(String why) {
-					exited.complete(why);
-				}
-			});
+			CompletableFuture<String> exited = t.exited();
 			t.gdb.cont();
-			ProcessHandle.of(t.gdb.pid()).orElseThrow().destroyForcibly();
+			// gdb's own shell command keeps this one pending while gdb is killed.
+			CompletableFuture<ResultRecord> pending = t.gdb.submit("-interpreter-exec console \"shell sleep 20\"");
+			Thread.sleep(300);
+			ProcessHandle gdb = ProcessHandle.of(t.gdb.pid()).orElseThrow();
+			List<ProcessHandle> children = gdb.descendants().toList();
+			gdb.destroyForcibly();
+			ExecutionException failed = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
+			assertInstanceOf(GdbException.class, failed.getCause());
+			assertTrue(failed.getCause().getMessage().contains("failed: gdb was killed by signal 9"), failed.getCause().getMessage());
+			children.forEach(ProcessHandle::destroyForcibly); // the shell gdb had started
 			String why = exited.get(10, TimeUnit.SECONDS);
 			assertTrue(why.contains("gdb"), why);
 			assertEquals(RunState.EXITED, t.gdb.state());

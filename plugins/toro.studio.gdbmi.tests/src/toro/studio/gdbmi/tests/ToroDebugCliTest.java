@@ -111,4 +111,44 @@ class ToroDebugCliTest {
 			p.destroyForcibly();
 		}
 	}
+
+	/** QEMU killed while a script waits for a stop: a clear message, status 3, nothing left running. */
+	@Test
+	void qemuKilledMidSessionEndsCleanly() throws Exception {
+		Path script = Files.createTempFile("toro-debug", ".gdb");
+		Files.writeString(script, "continue\nprint toro_ncpus\n");
+		Process p = new ProcessBuilder("sh", TestKernel.root().resolve("toro").toString(), "debug", "--json", "--smp", "2",
+				"--wait", "120", "--script", script.toString()).directory(TestKernel.root().toFile()).start();
+		try {
+			BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+			Pattern connected = Pattern.compile("gdb connected to QEMU's stub on 127\\.0\\.0\\.1:(\\d+)");
+			int port = -1;
+			for (String l; port < 0 && (l = err.readLine()) != null;) {
+				Matcher m = connected.matcher(l);
+				if (m.find())
+					port = Integer.parseInt(m.group(1));
+			}
+			assertTrue(port > 0, "toro debug never connected");
+			Thread.sleep(500); // the script's continue is under way
+			List<ProcessHandle> children = p.descendants().toList();
+			String stub = "tcp:127.0.0.1:" + port;
+			ProcessHandle qemu = children.stream().filter(h -> h.info().commandLine().orElse("").contains(stub)).findFirst().orElseThrow();
+			qemu.destroyForcibly();
+			StringBuilder rest = new StringBuilder();
+			for (String l; (l = err.readLine()) != null;)
+				rest.append(l).append('\n');
+			assertTrue(p.waitFor(60, TimeUnit.SECONDS), "toro debug did not end");
+			assertEquals(3, p.exitValue(), rest.toString());
+			assertTrue(rest.toString().contains("debug session ended: the target closed the connection (QEMU exited or was killed)"), rest.toString());
+			String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+			assertTrue(out.startsWith("{\"command\":\"continue\",\"error\":"), out);
+			assertFalse(out.contains("print toro_ncpus"), "the script stops when the session is lost: " + out);
+			for (ProcessHandle h : children)
+				assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null && !h.isAlive(), "left running: " + h.info().commandLine());
+		} finally {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
+			Files.deleteIfExists(script);
+		}
+	}
 }
