@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -249,6 +250,14 @@ class DebugSessionTest {
         assertEquals(1, ((VcpuThread) after.getThread()).core());
         assertEquals("ap_main", after.frame().func());
         assertTrue(after.getLineNumber() > line);
+        assertSame(before, after, "a step within a function keeps its frame, so the views keep their state");
+        boolean ripChanged = false;
+        for (IRegisterGroup g : after.getRegisterGroups()) {
+            for (IRegister r : g.getRegisters()) {
+                ripChanged |= r.getName().equals("rip") && r.hasValueChanged();
+            }
+        }
+        assertTrue(ripChanged, "rip is marked changed after the step");
     }
 
     @Test
@@ -269,7 +278,7 @@ class DebugSessionTest {
         Ui.waitFor("the Disassembly view to mark the PC", Duration.ofSeconds(30), () -> pcRow(view) >= 0);
         boolean source = false;
         for (int i = 0; i < view.rowCount(); i++) {
-            source |= view.rowText(i).startsWith("kernel/main.c:");
+            source |= view.rowText(i).matches("\\S+\\.(c|h|asm):\\d+ .*");
         }
         assertTrue(source, "source lines are interleaved");
         Ui.screenshot("debug-disassembly");
@@ -325,6 +334,13 @@ class DebugSessionTest {
         }
         ToroDebugTarget t = target();
         b.append("; target: ").append(t == null ? "none" : t.isSuspended() ? "suspended" : "running");
+        if (t != null) {
+            for (IThread th : t.getThreads()) {
+                b.append("; ").append(((VcpuThread) th).getName()).append(" hit ").append(th.getBreakpoints().length);
+            }
+            String console = GdbConsoles.of(t) == null ? "" : GdbConsoles.of(t).getDocument().get();
+            b.append("; gdb console tail: ").append(console.substring(Math.max(0, console.length() - 600)));
+        }
         return b.toString();
     }
 

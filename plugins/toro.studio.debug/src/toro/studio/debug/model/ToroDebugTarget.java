@@ -334,10 +334,11 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
     }
 
     /**
-     * Marks the target suspended after gdb's stop e. The stopping vCPU (the first one when gdb names none)
-     * gets its suspend event first, so that the Debug view selects its top frame and shows the source without
-     * waiting; the other vCPUs get a content change. Then the slower reads follow: every vCPU's state from
-     * -thread-info and the kernel's per-CPU statistics, which relabel the threads and feed the Cores view.
+     * Marks the target suspended after gdb's stop e. The other vCPUs get a content change, then the stopping
+     * vCPU (the first one when gdb names none) its suspend event, last, so that no refresh of another vCPU
+     * restores an older selection: the Debug view selects the stopping vCPU's top frame and shows the source.
+     * Then the slower reads follow: every vCPU's state from -thread-info and the kernel's per-CPU statistics,
+     * which relabel the threads and feed the Cores view.
      */
     void stopped(StopEvent e, int detail) {
         suspended = true;
@@ -348,13 +349,13 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
             focus = thread(e.threadId());
         }
         fireSuspendEvent(detail);
-        if (focus != null) {
-            focus.suspended(detail, e);
-        }
         for (IThread t : getThreads()) {
             if (t != focus) {
                 ((VcpuThread) t).suspended(DebugEvent.UNSPECIFIED, null);
             }
+        }
+        if (focus != null) {
+            focus.suspended(detail, e);
         }
         refreshThreads();
         snapshot = KernelSnapshot.read(session);
