@@ -22,10 +22,11 @@
  *     period): the activity is in a sample within one period, and the stream
  *     never goes faster than the configured rate.
  *   The flag telemetry_backed_off and the cores' activity counters form a
- *   Dekker pair (each side writes its own, full fence, reads the other's): the
- *   sender raises the flag before it checks the counters, a core bumps its
- *   counter before it reads the flag, so either the sender sees the activity
- *   or the core sees the flag and sends the IPI. */
+ *   Dekker pair (each side writes its own, full fence, reads the other's): on
+ *   an idle sample the sender raises the flag and then checks the counters
+ *   again, a core bumps its counter before it reads the flag, so either the
+ *   sender sees the activity (busy: full rate) or the core sees the flag and
+ *   sends the IPI. */
 #include <toro/kernel.h>
 
 uint64_t telemetry_deadline;
@@ -176,15 +177,17 @@ void telemetry_tick(void)
     struct telemetry_info *ti = &telemetry_info;
     uint64_t ceiling = ti->ceiling, interval = ti->interval;
     bool idle = false;
-    if (ceiling > period) {
+    if (ceiling > period && system_idle()) {
+        /* Dekker: raise the flag, then look at the activity counters again;
+         * a busy sample never raises it, so busy cores never send an IPI */
         __atomic_store_n(&telemetry_backed_off, 1, __ATOMIC_RELAXED);
-        mfence();                                  /* Dekker: flag, then counters */
-        idle = system_idle();
-        interval = idle ? (interval * 2 < ceiling ? interval * 2 : ceiling) : period;
-        if (interval == period) __atomic_store_n(&telemetry_backed_off, 0, __ATOMIC_RELAXED);
-    } else {
-        interval = period;
+        mfence();
+        idle = true;
+        for (uint32_t i = 0; i < toro_ncpus; i++)
+            if (cpus[i].activity != prev_act[i]) idle = false;
     }
+    interval = idle ? (interval * 2 < ceiling ? interval * 2 : ceiling) : period;
+    if (!idle) __atomic_store_n(&telemetry_backed_off, 0, __ATOMIC_RELAXED);
     send_sample();
     uint64_t now = rdtsc();
     ti->samples++;
