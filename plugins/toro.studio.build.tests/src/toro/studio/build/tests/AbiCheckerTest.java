@@ -207,6 +207,52 @@ class AbiCheckerTest {
 	}
 
 	@Test
+	void macrosFromAnIncludeWithLocalLabelsAndConditions() throws Exception {
+		try (Tree t = new Tree()) {
+			t.write("include/save.inc", """
+					%macro SAVE 0-1
+					    push rbx
+					%ifidn %1, all
+					    push r12
+					%endif
+					%endmacro
+					%macro CLAMP 1          ; a %% label per expansion
+					    cmp %1, 10
+					    jbe %%ok
+					    mov %1, 10
+					%%ok:
+					%endmacro
+					""");
+			Path f = t.write("arch/m.asm", """
+					%include "save.inc"
+					%ifndef LIMIT
+					%define LIMIT 3
+					%endif
+					section .text
+					global good, bad
+					good:
+					    SAVE
+					    mov rbx, LIMIT
+					    CLAMP rbx
+					    pop rbx
+					    ret
+					bad:
+					    push rbx
+					    CLAMP r12
+					    CLAMP rbx
+					    pop rbx
+					    ret
+					""");
+			List<AbiFinding> fs = AbiChecker.check(List.of(f), List.of(t.root, t.root.resolve("include")));
+			// %ifidn is beyond the checker: said plainly, at the line that invokes the macro
+			assertEquals("""
+					8: (preprocessor): not analysed: the directive %ifidn is not supported by the checker
+					18: bad: r12 is not restored before this ret: written at line 15 ('mov r12, 10')
+					""", lines(fs));
+		}
+	}
+
+	@Test
 	void aTailJumpMustRestoreToo() throws Exception {
 		List<AbiFinding> fs = check("""
 				section .text

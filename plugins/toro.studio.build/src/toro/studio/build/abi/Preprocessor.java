@@ -98,6 +98,10 @@ final class Preprocessor {
 			if (args != null)
 				text = params(text, args, unique);
 			String directive = text.startsWith("%") ? firstWord(text).toLowerCase() : "";
+			if (directive.startsWith("%if")) { // every %if form; the ones not understood are reported
+				i = conditional(lines, i, args, unique, at, depth);
+				continue;
+			}
 			switch (directive) {
 			case "%macro", "%imacro" -> i = defineMacro(lines, i, text, where);
 			case "%rep" -> {
@@ -108,7 +112,6 @@ final class Preprocessor {
 					block(body, args, unique, at, depth + 1);
 				i = end;
 			}
-			case "%if", "%ifdef", "%ifndef" -> i = conditional(lines, i, args, unique, at, depth);
 			case "%define", "%xdefine", "%idefine", "%ixdefine" -> {
 				String[] nv = rest(text).split("\\s+", 2);
 				if (!nv[0].contains("(")) // macros with parameters only appear in data here
