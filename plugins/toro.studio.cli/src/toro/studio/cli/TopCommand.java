@@ -153,6 +153,7 @@ final class TopCommand implements Command {
 		boolean live = !json && System.console() != null;
 		long t0 = System.nanoTime();
 		Sample before = null;
+		List<CoreView> cores = List.of();
 		for (int second = 1; duration == 0 || second <= duration; second++) {
 			long wait = t0 + second * 1_000_000_000L - System.nanoTime();
 			if (ended.await(Math.max(0, wait), TimeUnit.NANOSECONDS))
@@ -165,7 +166,8 @@ final class TopCommand implements Command {
 					perVcpu.put(cpu, pct);
 			});
 			Sample now = model.last();
-			List<CoreView> cores = now == null ? List.of() : CoreModel.views(before, now);
+			if (now != before) // the kernel slows its telemetry while idle: keep the last rates until a new sample
+				cores = CoreModel.views(before, now);
 			before = now;
 			double t = (System.nanoTime() - t0) / 1e9;
 			if (json)

@@ -8,6 +8,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,13 +34,15 @@ import java.util.stream.Stream;
  * them): a full socket buffer stalls the guest's UART.
  *
  * No QEMU outlives its owner: {@link #stop()} quits through QMP, then terminates, then kills;
- * a JVM shutdown hook stops every live instance; and QEMU runs under
+ * a JVM shutdown hook terminates every live instance (SIGTERM, then SIGKILL after a second); and QEMU runs under
  * {@code setpriv --pdeathsig KILL} from one long-lived launcher thread, so even a JVM killed
  * with SIGKILL takes its QEMUs along (QEMU 7.2 has no exit-with-parent option of its own).
  */
 public final class QemuProcess implements AutoCloseable {
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
 	private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+	/** The file in the private directory that names the owning JVM's pid. */
+	private static final String OWNER = "owner";
 	private static final Set<QemuProcess> LIVE = ConcurrentHashMap.newKeySet();
 	private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
 		Thread t = new Thread(r, "toro-qemu-launcher");
@@ -48,10 +51,7 @@ public final class QemuProcess implements AutoCloseable {
 	});
 
 	static {
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			for (QemuProcess q : LIVE)
-				q.kill();
-		}, "toro-qemu-reaper"));
+		Runtime.getRuntime().addShutdownHook(new Thread(QemuProcess::reapAll, "toro-qemu-reaper"));
 	}
 
 	private final QemuConfig config;
@@ -323,7 +323,25 @@ public final class QemuProcess implements AutoCloseable {
 		waitGone(Duration.ofSeconds(10));
 	}
 
-	/** Kills QEMU and anything it started, at once (SIGKILL); used by the shutdown hook. */
+	/**
+	 * Ends every live QEMU as the JVM exits: SIGTERM to all (QEMU shuts down cleanly on it), one
+	 * second of grace for all together, then SIGKILL for what is left.
+	 */
+	private static void reapAll() {
+		List<QemuProcess> live = new ArrayList<>(LIVE);
+		for (QemuProcess q : live) {
+			q.stopRequested = true;
+			q.process.destroy();
+		}
+		long end = System.nanoTime() + 1_000_000_000L;
+		for (QemuProcess q : live) {
+			if (!q.waitGone(Duration.ofNanos(Math.max(0, end - System.nanoTime()))))
+				q.kill();
+			deleteTree(q.endpoints.dir());
+		}
+	}
+
+	/** Kills QEMU and anything it started, at once (SIGKILL). */
 	private void kill() {
 		stopRequested = true;
 		process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -374,15 +392,39 @@ public final class QemuProcess implements AutoCloseable {
 		throw new QemuException(q + " not found on PATH; install QEMU with: apt-get install -y qemu-system-x86");
 	}
 
-	/** @return a fresh directory only this user can enter, short enough for Unix socket paths. */
+	/**
+	 * @return a fresh directory only this user can enter, short enough for Unix socket paths,
+	 *         holding an {@code owner} file with this JVM's pid; first removes the directories
+	 *         of owners that died without cleaning up (a JVM killed with SIGKILL)
+	 */
 	private static Path privateDir() throws QemuException {
 		Path base = Path.of(System.getProperty("java.io.tmpdir"));
 		if (base.toString().length() > 60)
 			base = Path.of("/tmp");
+		sweepOrphans(base);
 		try {
-			return Files.createTempDirectory(base, "toro-qemu-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			Path dir = Files.createTempDirectory(base, "toro-qemu-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+			Files.writeString(dir.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
+			return dir;
 		} catch (IOException e) {
 			throw new QemuException("cannot create a private directory in " + base + ": " + e.getMessage(), e);
+		}
+	}
+
+	/** Deletes the toro-qemu-* directories in {@code base} whose owner process is gone. */
+	private static void sweepOrphans(Path base) {
+		try (DirectoryStream<Path> ds = Files.newDirectoryStream(base, "toro-qemu-*")) {
+			for (Path d : ds) {
+				try {
+					long owner = Long.parseLong(Files.readString(d.resolve(OWNER)).strip());
+					if (!ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false))
+						deleteTree(d);
+				} catch (IOException | NumberFormatException e) {
+					// another user's, being created, or from before owner files: leave it
+				}
+			}
+		} catch (IOException e) {
+			// an unreadable temp directory: nothing to sweep
 		}
 	}
 

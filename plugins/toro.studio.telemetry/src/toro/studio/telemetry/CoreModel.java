@@ -63,6 +63,10 @@ public final class CoreModel {
 		double seconds = p == null || tscKhz <= 0 ? 0 : (c.tsc() - p.tsc()) / (tscKhz * 1000.0);
 		double busy = c.busyCycles() - (p == null ? 0 : p.busyCycles());
 		double halted = c.haltedCycles() - (p == null ? 0 : p.haltedCycles());
+		if (busy + halted <= 0) { // the same sample twice: no interval, so the share since boot
+			busy = c.busyCycles();
+			halted = c.haltedCycles();
+		}
 		double idle = busy + halted > 0 ? 100.0 * halted / (busy + halted) : 0;
 		String name = c.currentTid() == 0 ? "" : names.getOrDefault(c.currentTid(), "");
 		if (seconds <= 0)

@@ -120,6 +120,14 @@ class ToroScriptTest {
 		Images.of("test");
 	}
 
+	/** @return the private directory of a QEMU, from its -chardev argument. */
+	static Path privateDirOf(long qemu) {
+		Matcher m = Pattern.compile("path=(\\S+)/com1\\.sock").matcher(Procs.cmdline(qemu));
+		assertTrue(m.find(), Procs.cmdline(qemu));
+		assertTrue(Files.isDirectory(Path.of(m.group(1))));
+		return Path.of(m.group(1));
+	}
+
 	static void kill(String signal, long pid) throws Exception {
 		new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
 	}
@@ -184,10 +192,12 @@ class ToroScriptTest {
 		Toro t = toro("run");
 		long qemu = t.qemuPid();
 		t.awaitOut("toro: ready", 120);
+		Path dir = privateDirOf(qemu);
 		kill("INT", t.p.pid());
 		assertEquals(130, t.waitFor(60), t.err());
 		assertTrue(t.err().contains("interrupted: stopping QEMU"), t.err());
 		assertTrue(Procs.goneWithin(qemu, 5000), "QEMU outlived toro");
+		assertFalse(Files.exists(dir), dir + " left behind");
 	}
 
 	@Test
@@ -195,9 +205,14 @@ class ToroScriptTest {
 		Toro t = toro("run");
 		long qemu = t.qemuPid();
 		t.awaitOut("toro: ready", 120);
+		Path dir = privateDirOf(qemu);
 		kill("KILL", t.p.pid());
 		t.p.waitFor(30, TimeUnit.SECONDS);
 		assertTrue(Procs.goneWithin(qemu, 5000), "QEMU " + qemu + " outlived the killed JVM");
+		// nothing could clean up after SIGKILL: the next start sweeps the orphan directory
+		Toro next = toro("run", "--timeout", "1");
+		assertEquals(124, next.waitFor(300), next.err());
+		assertFalse(Files.exists(dir), dir + " not swept");
 	}
 
 	@Test

@@ -68,5 +68,6 @@ class CoreModelTest {
 		assertEquals(10.0, v.haltsPerSec(), 1e-6);
 		assertEquals(50.0, v.idlePercent(), 1e-6);
 		assertEquals(0, CoreModel.views(null, got.get(10)).get(0).haltsPerSec());
+		assertEquals(50.0, CoreModel.views(got.get(10), got.get(10)).get(0).idlePercent(), 1e-6, "no interval: the share since boot");
 	}
 }
