@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import toro.studio.gdbmi.Breakpoint;
 import toro.studio.gdbmi.BreakpointSpec;
 import toro.studio.gdbmi.GdbException;
 import toro.studio.gdbmi.GdbListener;
@@ -126,27 +127,28 @@ final class DebugCommand implements Command {
 	private static int session(Options o, QemuProcess q, GdbSession started, Path script, int stops, Duration wait, Terminal term)
 			throws Exception {
 		DebugPrinter print = new DebugPrinter(term.out, o.flag("--json"));
-		try (GdbSession gdb = started) {
-			gdb.addListener(new GdbListener() {
-				@Override
-				public void exited(String why) {
-					term.progress("debug session ended: " + why);
-				}
+		GdbListener report = new GdbListener() {
+			@Override
+			public void exited(String why) {
+				term.progress("debug session ended: " + why);
+			}
 
-				@Override
-				public void parseError(String line, MiParseException e) {
-					term.progress("skipped a line of gdb output that is not MI (" + e.getMessage() + "): " + line);
-				}
-			});
-			gdb.connect("127.0.0.1", q.gdbPort(), Duration.ofSeconds(10));
-			term.progress("gdb connected to QEMU's stub on 127.0.0.1:" + q.gdbPort() + " (" + c(q) + ")");
+			@Override
+			public void parseError(String line, MiParseException e) {
+				term.progress("skipped a line of gdb output that is not MI (" + e.getMessage() + "): " + line);
+			}
+		};
+		try (GdbSession gdb = started) {
+			gdb.addListener(report);
 			try {
+				gdb.connect("127.0.0.1", q.gdbPort(), Duration.ofSeconds(10));
+				term.progress("gdb connected to QEMU's stub on 127.0.0.1:" + q.gdbPort() + " (" + c(q) + ")");
 				if (script != null)
 					return new DebugScript(gdb, print, wait).run(script);
 				for (String s : o.all("--break"))
-					print.breakpoint("break " + s, gdb.insertBreakpoint(BreakpointSpec.at(s)));
+					print.breakpoint("break " + s, insert(gdb, BreakpointSpec.at(s)));
 				for (String s : o.all("--hbreak"))
-					print.breakpoint("hbreak " + s, gdb.insertBreakpoint(BreakpointSpec.hardware(s)));
+					print.breakpoint("hbreak " + s, insert(gdb, BreakpointSpec.hardware(s)));
 				for (int i = 0; i < stops; i++) {
 					gdb.cont();
 					StopEvent e = awaitStop(gdb, wait);
@@ -157,7 +159,21 @@ final class DebugCommand implements Command {
 				term.progress(e instanceof MiError m ? m.gdbMessage() : e.getMessage());
 				RunState s = gdb.state();
 				return q.isAlive() && s != RunState.EXITED && s != RunState.DISCONNECTED ? 1 : SESSION_LOST;
+			} finally {
+				// The end we chose is no news; and QEMU goes first, or gdb's detach would let the guest run on.
+				gdb.removeListener(report);
+				q.stop();
 			}
+		}
+	}
+
+	/** Inserts a breakpoint; an unknown location names the option's value. */
+	private static Breakpoint insert(GdbSession gdb, BreakpointSpec spec) {
+		try {
+			return gdb.insertBreakpoint(spec);
+		} catch (MiError e) {
+			throw new GdbException("cannot set a breakpoint at " + spec.location() + ": " + e.gdbMessage()
+					+ " (give a function of the image, file:line or *address)", e);
 		}
 	}
 

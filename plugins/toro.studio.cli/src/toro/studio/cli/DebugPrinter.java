@@ -97,23 +97,22 @@ final class DebugPrinter {
 
 	/** The value of an expression. */
 	void value(String command, String value) {
-		if (json) {
-			Map<String, Object> o = object(command);
-			o.put("value", value);
-			out.println(Json.write(o));
-		} else {
-			out.println(value);
-		}
+		one(command, "value", value, value);
 	}
 
 	/** A command that failed; the message says why. */
 	void error(String command, String message) {
+		one(command, "error", message, "error: " + message);
+	}
+
+	/** A result of one field: {@code {"command":..,"key":value}}, or {@code text}. */
+	private void one(String command, String key, String value, String text) {
 		if (json) {
 			Map<String, Object> o = object(command);
-			o.put("error", message);
+			o.put(key, value);
 			out.println(Json.write(o));
 		} else {
-			out.println("error: " + message);
+			out.println(text);
 		}
 	}
 

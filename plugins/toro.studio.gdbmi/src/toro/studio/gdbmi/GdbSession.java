@@ -279,7 +279,10 @@ public final class GdbSession implements AutoCloseable {
 	 */
 	public void connect(String host, int port, Duration timeout) {
 		try {
-			execute("-target-select remote " + host + ":" + port, timeout);
+			// gdb retries a refused connection for connect-timeout seconds: make that our
+			// timeout, and wait a little longer, so that gdb's own error is what we report.
+			execute("-gdb-set tcp connect-timeout " + Math.max(1, timeout.toSeconds()));
+			execute("-target-select remote " + host + ":" + port, timeout.plusSeconds(5));
 		} catch (MiError e) {
 			throw new GdbException("cannot connect to the gdb stub at " + host + ":" + port + ": " + e.gdbMessage()
 					+ " (is QEMU running with -gdb tcp:" + host + ":" + port + "?)", e);

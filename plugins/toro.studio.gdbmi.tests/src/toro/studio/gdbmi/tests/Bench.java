@@ -8,13 +8,15 @@ import java.util.List;
 
 import toro.studio.gdbmi.BreakpointSpec;
 import toro.studio.gdbmi.GdbSession;
+import toro.studio.gdbmi.KernelStats;
 import toro.studio.gdbmi.mi.MiParser;
 
 /**
  * Benchmarks, run by hand (not a test):
  * {@code java -Dtoro.root=ROOT -cp JARS:target/classes toro.studio.gdbmi.tests.Bench parser|step}.
  * parser: MiParser on the captured transcripts against String.split of the same lines.
- * step: round trip of -exec-step to its *stopped on the real kernel under TCG, median of 100.
+ * step: round trip of -exec-step to its *stopped on the real kernel under TCG, median of 100;
+ * then the time to read the kernel's statistics and thread table by symbol.
  */
 public final class Bench {
 	private Bench() {
@@ -83,6 +85,15 @@ public final class Bench {
 				System.out.printf("%-5s x100: median %.1f ms, p10 %.1f ms, p90 %.1f ms, max %.1f ms%n", kind, ns[50] / 1e6,
 						ns[10] / 1e6, ns[90] / 1e6, ns[99] / 1e6);
 			}
+			long[] ns = new long[20];
+			for (int i = 0; i < ns.length; i++) {
+				long t0 = System.nanoTime();
+				KernelStats.readCpuStats(g);
+				KernelStats.readThreads(g);
+				ns[i] = System.nanoTime() - t0;
+			}
+			Arrays.sort(ns);
+			System.out.printf("KernelStats.readCpuStats + readThreads x20: median %.1f ms%n", ns[10] / 1e6);
 		}
 	}
 }
