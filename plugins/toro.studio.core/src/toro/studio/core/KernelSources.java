@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.stream.Stream;
 
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.Platform;
@@ -55,8 +56,12 @@ public final class KernelSources {
 	 * leaving out build outputs (build/) and version control folders.
 	 */
 	public static void copy(Path from, Path to) throws IOException {
-		if (Files.exists(to) && Files.list(to).findAny().isPresent())
-			throw new IOException("Cannot create the kernel project in " + to + ": the directory is not empty");
+		if (Files.exists(to)) {
+			try (Stream<Path> entries = Files.list(to)) {
+				if (entries.findAny().isPresent())
+					throw new IOException("Cannot create the kernel project in " + to + ": the directory is not empty");
+			}
+		}
 		Files.walkFileTree(from, new SimpleFileVisitor<>() {
 			@Override
 			public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

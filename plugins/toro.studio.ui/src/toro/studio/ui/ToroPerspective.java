@@ -11,7 +11,7 @@ import toro.studio.ui.views.IdleView;
 import toro.studio.ui.wizards.NewKernelProjectWizard;
 
 /**
- * The Toro perspective, laid out for kernel work: projects on the left, the
+ * The Toro perspective, laid out for kernel work: projects and outline on the left, the
  * editor in the middle, the Cores and Idle views on the right, and the console and
  * problems of builds and runs below.
  */
@@ -26,6 +26,11 @@ public final class ToroPerspective implements IPerspectiveFactory {
 		IFolderLayout left = layout.createFolder("left", IPageLayout.LEFT, 0.22f, editors);
 		left.addView(IPageLayout.ID_PROJECT_EXPLORER);
 
+		// the Outline, and the Debug view when opened, sit under the projects: never over the Cores view
+		IFolderLayout leftBottom = layout.createFolder("leftBottom", IPageLayout.BOTTOM, 0.55f, "left");
+		leftBottom.addView(IPageLayout.ID_OUTLINE);
+		leftBottom.addPlaceholder(IDebugUIConstants.ID_DEBUG_VIEW);
+
 		IFolderLayout bottom = layout.createFolder("bottom", IPageLayout.BOTTOM, 0.70f, editors);
 		bottom.addView(IConsoleConstants.ID_CONSOLE_VIEW);
 		bottom.addView(IPageLayout.ID_PROBLEM_VIEW);
@@ -33,8 +38,6 @@ public final class ToroPerspective implements IPerspectiveFactory {
 
 		IFolderLayout right = layout.createFolder("right", IPageLayout.RIGHT, 0.5f, editors);
 		right.addView(CoresView.ID);
-		right.addView(IPageLayout.ID_OUTLINE);
-		right.addPlaceholder(IDebugUIConstants.ID_DEBUG_VIEW);
 
 		IFolderLayout rightBottom = layout.createFolder("rightBottom", IPageLayout.BOTTOM, 0.5f, "right");
 		rightBottom.addView(IdleView.ID);

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import org.eclipse.core.resources.IWorkspaceDescription;
 import org.eclipse.core.resources.ResourcesPlugin;
@@ -48,10 +49,15 @@ final class Workbench {
 
 	/** Processes UI events until {@code condition} holds; fails with {@code what} after {@code timeout}. */
 	static void waitUntil(String what, Duration timeout, BooleanSupplier condition) {
+		waitUntil(() -> what, timeout, condition);
+	}
+
+	/** As {@link #waitUntil(String, Duration, BooleanSupplier)}, describing the state at the time of failure. */
+	static void waitUntil(Supplier<String> what, Duration timeout, BooleanSupplier condition) {
 		long end = System.nanoTime() + timeout.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() > end)
-				fail("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+				fail("timed out after " + timeout.toSeconds() + " s waiting for: " + what.get());
 			pump(20);
 		}
 	}
