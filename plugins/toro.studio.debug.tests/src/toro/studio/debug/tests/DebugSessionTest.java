@@ -268,6 +268,7 @@ class DebugSessionTest {
         assertNotSame(target().qemu(), CoreModelSources.of(launch), "while stopped the views read gdb's data");
         assertEquals(2, CoreModelSources.of(launch).coreModel().cores().size());
         assertTrue(target().snapshot().error() == null, String.valueOf(target().snapshot().error()));
+        page().bringToTop(view); // the consoles come to the front when QEMU or gdb print
         Ui.screenshot("debug-cores-stopped");
     }
 
