@@ -40,6 +40,8 @@ final class Kernel {
         var prefs = InstanceScope.INSTANCE.getNode("org.eclipse.debug.ui");
         prefs.put("org.eclipse.debug.ui.switch_perspective_on_suspend", "always");
         prefs.put("org.eclipse.debug.ui.switch_to_perspective", "always");
+        prefs.putBoolean("DEBUG.consoleOpenOnOut", false); // QEMU's output must not cover the views shot
+        prefs.putBoolean("DEBUG.consoleOpenOnErr", false);
         PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell().setBounds(0, 0, 1280, 1024);
     }
 
