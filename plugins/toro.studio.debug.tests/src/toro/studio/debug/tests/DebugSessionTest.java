@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -92,11 +93,29 @@ class DebugSessionTest {
     @Test
     @Order(1)
     void debugStopsAtKmainWithItsSourceLineShown() {
+        long[] created = new long[1], suspended = new long[1];
+        org.eclipse.debug.core.IDebugEventSetListener phases = events -> {
+            for (var e : events) {
+                if (e.getSource() instanceof ToroDebugTarget && e.getKind() == org.eclipse.debug.core.DebugEvent.CREATE) {
+                    created[0] = System.nanoTime();
+                } else if (e.getSource() instanceof VcpuThread && e.getKind() == org.eclipse.debug.core.DebugEvent.SUSPEND
+                        && e.getDetail() == org.eclipse.debug.core.DebugEvent.BREAKPOINT && suspended[0] == 0) {
+                    suspended[0] = System.nanoTime();
+                }
+            }
+        };
+        DebugPlugin.getDefault().addDebugEventListener(phases);
         long t0 = System.nanoTime();
         DebugUITools.launch(config, ILaunchManager.DEBUG_MODE);
         Ui.waitFor("the target to suspend at kmain with main.c shown on kmain's line", BOOT,
                 () -> selectedFrameIs("kmain") && editorShowsLineOf(selectedFrame()), this::state);
-        Bench.print("debug-click-to-kmain-shown-ms", (System.nanoTime() - t0) / 1e6);
+        long shown = System.nanoTime();
+        DebugPlugin.getDefault().removeDebugEventListener(phases);
+        Bench.print("debug-click-to-target-created-ms", (created[0] - t0) / 1e6);
+        Bench.print("debug-click-to-kmain-suspend-event-ms", (suspended[0] - t0) / 1e6);
+        Bench.print("debug-click-to-kmain-shown-ms", (shown - t0) / 1e6);
+        String console = GdbConsoles.of(target()).getDocument().get();
+        System.out.println("BENCH-PHASES " + console.lines().filter(l -> l.startsWith("[debug session up")).findFirst().orElse("?"));
         GdbStackFrame f = selectedFrame();
         assertEquals("main.c", activeEditor().getEditorInput().getName());
         assertTrue(f.getLineNumber() > 0, "kmain's frame has a line");
@@ -108,9 +127,29 @@ class DebugSessionTest {
     @Order(2)
     void stepOverAdvancesLineByLineInKmain() throws Exception {
         List<Double> ms = new ArrayList<>();
+        List<Double> model = new ArrayList<>();
+        List<Double> context = new ArrayList<>();
+        var contexts = DebugUITools.getDebugContextManager().getContextService(PlatformUI.getWorkbench().getActiveWorkbenchWindow());
         for (int i = 0; i < 6; i++) {
             GdbStackFrame before = selectedFrame();
             int line = before.getLineNumber();
+            long[] suspended = new long[1];
+            org.eclipse.debug.core.IDebugEventSetListener l = events -> {
+                for (var e : events) {
+                    if (e.getSource() == before.getThread() && e.getKind() == org.eclipse.debug.core.DebugEvent.SUSPEND) {
+                        suspended[0] = System.nanoTime();
+                    }
+                }
+            };
+            DebugPlugin.getDefault().addDebugEventListener(l);
+            long[] selected = new long[1];
+            org.eclipse.debug.ui.contexts.IDebugContextListener c = event -> {
+                if (selected[0] == 0 && event.getContext() instanceof org.eclipse.jface.viewers.IStructuredSelection s
+                        && s.getFirstElement() instanceof GdbStackFrame f && f.getLineNumber() != line) {
+                    selected[0] = System.nanoTime();
+                }
+            };
+            contexts.addDebugContextListener(c);
             long t0 = System.nanoTime();
             before.getThread().stepOver();
             Ui.waitFor("a step over to leave line " + line, STOP, () -> {
@@ -118,11 +157,19 @@ class DebugSessionTest {
                 return f != null && f.isSuspended() && f.getLineNumber() != line && editorShowsLineOf(f);
             }, this::state);
             ms.add((System.nanoTime() - t0) / 1e6);
+            DebugPlugin.getDefault().removeDebugEventListener(l);
+            contexts.removeDebugContextListener(c);
+            model.add((suspended[0] - t0) / 1e6);
+            context.add(selected[0] == 0 ? Double.NaN : (selected[0] - t0) / 1e6);
             GdbStackFrame after = selectedFrame();
             assertEquals("kmain", after.frame().func(), "step over stays in kmain");
             assertTrue(after.getLineNumber() > line, "line " + after.getLineNumber() + " follows " + line);
         }
         Collections.sort(ms);
+        Collections.sort(model);
+        Collections.sort(context);
+        Bench.print("step-over-suspend-event-median-ms", model.get(model.size() / 2));
+        Bench.print("step-over-debug-view-selects-frame-median-ms", context.get(context.size() / 2));
         Bench.print("step-over-ui-median-ms", ms.get(ms.size() / 2));
         Bench.print("step-over-ui-max-ms", ms.get(ms.size() - 1));
     }
@@ -203,6 +250,14 @@ class DebugSessionTest {
         assertEquals(1, ((VcpuThread) after.getThread()).core());
         assertEquals("ap_main", after.frame().func());
         assertTrue(after.getLineNumber() > line);
+        assertSame(before, after, "a step within a function keeps its frame, so the views keep their state");
+        boolean ripChanged = false;
+        for (IRegisterGroup g : after.getRegisterGroups()) {
+            for (IRegister r : g.getRegisters()) {
+                ripChanged |= r.getName().equals("rip") && r.hasValueChanged();
+            }
+        }
+        assertTrue(ripChanged, "rip is marked changed after the step");
     }
 
     @Test
@@ -213,6 +268,7 @@ class DebugSessionTest {
         assertNotSame(target().qemu(), CoreModelSources.of(launch), "while stopped the views read gdb's data");
         assertEquals(2, CoreModelSources.of(launch).coreModel().cores().size());
         assertTrue(target().snapshot().error() == null, String.valueOf(target().snapshot().error()));
+        page().bringToTop(view); // the consoles come to the front when QEMU or gdb print
         Ui.screenshot("debug-cores-stopped");
     }
 
@@ -223,7 +279,7 @@ class DebugSessionTest {
         Ui.waitFor("the Disassembly view to mark the PC", Duration.ofSeconds(30), () -> pcRow(view) >= 0);
         boolean source = false;
         for (int i = 0; i < view.rowCount(); i++) {
-            source |= view.rowText(i).startsWith("kernel/main.c:");
+            source |= view.rowText(i).matches("\\S+\\.(c|h|asm):\\d+ .*");
         }
         assertTrue(source, "source lines are interleaved");
         Ui.screenshot("debug-disassembly");
@@ -231,18 +287,19 @@ class DebugSessionTest {
 
     @Test
     @Order(8)
-    void breakpointSetWhileRunningIsHit() throws Exception {
+    void hardwareBreakpointSetWhileRunningIsHit() throws Exception {
         core1Breakpoint.delete();
         target().resume();
         Ui.waitFor("the target to run", STOP, () -> !target().isSuspended());
         Ui.settle(500);
         IFile telemetry = project.getFile("kernel/telemetry.c");
         int line = Kernel.lineOf(telemetry, "    send_sample();");
-        ToroLineBreakpoint b = new ToroLineBreakpoint(telemetry, line, false);
+        ToroLineBreakpoint b = new ToroLineBreakpoint(telemetry, line, true);
         DebugPlugin.getDefault().getBreakpointManager().addBreakpoint(b);
-        Ui.waitFor("the periodic telemetry_tick to hit the breakpoint set while running", STOP,
+        Ui.waitFor("the periodic telemetry_tick to hit the hardware breakpoint set while running", STOP,
                 () -> hitThread(b) != null);
         assertEquals(0, hitThread(b).core(), "telemetry ticks on the boot core");
+        assertTrue(target().breakpointSync().inGdb(b).hardware(), "gdb holds it as a hardware breakpoint");
         b.delete();
     }
 
@@ -256,7 +313,7 @@ class DebugSessionTest {
         Ui.waitFor("the launch to terminate", Duration.ofSeconds(30), launch::isTerminated);
         Ui.waitFor("QEMU and gdb to be gone", Duration.ofSeconds(15), () -> !alive(qemu) && !alive(gdb));
         Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
-                () -> "left: " + Kernel.childTools());
+                () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
         assertTrue(t.isTerminated());
         assertFalse(t.canResume());
     }
@@ -278,6 +335,13 @@ class DebugSessionTest {
         }
         ToroDebugTarget t = target();
         b.append("; target: ").append(t == null ? "none" : t.isSuspended() ? "suspended" : "running");
+        if (t != null) {
+            for (IThread th : t.getThreads()) {
+                b.append("; ").append(((VcpuThread) th).getName()).append(" hit ").append(th.getBreakpoints().length);
+            }
+            String console = GdbConsoles.of(t) == null ? "" : GdbConsoles.of(t).getDocument().get();
+            b.append("; gdb console tail: ").append(console.substring(Math.max(0, console.length() - 600)));
+        }
         return b.toString();
     }
 
@@ -300,7 +364,8 @@ class DebugSessionTest {
 
     private boolean selectedFrameIs(String func) {
         GdbStackFrame f = selectedFrame();
-        return target() != null && f != null && f.isSuspended() && func.equals(f.frame().func());
+        return target() != null && f != null && f.getDebugTarget() == target() && f.isSuspended()
+                && func.equals(f.frame().func());
     }
 
     private IWorkbenchPage page() {

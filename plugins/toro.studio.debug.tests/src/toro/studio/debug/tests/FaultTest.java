@@ -17,8 +17,8 @@ import toro.studio.debug.model.GdbStackFrame;
 import toro.studio.debug.model.ToroDebugTarget;
 
 /**
- * Faults end a debug launch cleanly: QEMU killed under a suspended target ends gdb and the launch, and an
- * unknown stop symbol fails the launch with a message naming the Debugger tab, leaving no process behind.
+ * Faults end a debug launch cleanly: QEMU killed under a suspended target ends gdb and the launch, gdb
+ * killed ends QEMU and the launch, and an unknown stop symbol fails the launch with a message naming the Debugger tab, leaving no process behind.
  * The first test also measures the Debug click on an already built kernel ("BENCH ...").
  */
 class FaultTest {
@@ -32,9 +32,17 @@ class FaultTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        if (launch != null && !launch.isTerminated()) {
-            launch.terminate();
+        for (ILaunch l : DebugPlugin.getDefault().getLaunchManager().getLaunches()) {
+            if (!l.isTerminated()) {
+                l.terminate();
+            }
         }
+    }
+
+    /** Returns true when the Debug view has selected kmain's frame of a live launch of config. */
+    private static boolean stoppedAtKmain(ILaunchConfiguration config) {
+        return DebugUITools.getDebugContext() instanceof GdbStackFrame f && "kmain".equals(f.frame().func())
+                && !f.isTerminated() && config.equals(f.getLaunch().getLaunchConfiguration());
     }
 
     @Test
@@ -43,11 +51,12 @@ class FaultTest {
         ILaunchConfiguration config = Kernel.config(project, "Fault QEMU").doSave();
         long t0 = System.nanoTime();
         DebugUITools.launch(config, ILaunchManager.DEBUG_MODE);
-        Ui.waitFor("the target to stop at kmain", Duration.ofSeconds(120),
-                () -> DebugUITools.getDebugContext() instanceof GdbStackFrame f && "kmain".equals(f.frame().func())
-                        && page().getActiveEditor() != null && "main.c".equals(page().getActiveEditor().getEditorInput().getName()));
-        Bench.print("debug-click-to-kmain-shown-built-ms", (System.nanoTime() - t0) / 1e6);
+        Ui.waitFor("the target to stop at kmain", Duration.ofSeconds(120), () -> stoppedAtKmain(config)
+                && page().getActiveEditor() != null && "main.c".equals(page().getActiveEditor().getEditorInput().getName()));
+        Bench.print("debug-click-to-kmain-shown-ms", (System.nanoTime() - t0) / 1e6);
         ToroDebugTarget target = (ToroDebugTarget) ((GdbStackFrame) DebugUITools.getDebugContext()).getDebugTarget();
+        String console = toro.studio.debug.ui.console.GdbConsoles.of(target).getDocument().get();
+        System.out.println("BENCH-PHASES " + console.lines().filter(l -> l.startsWith("[debug session up")).findFirst().orElse("?"));
         launch = target.getLaunch();
         long gdb = target.session().pid();
         long qemu = target.qemu().qemu().pid();
@@ -57,7 +66,24 @@ class FaultTest {
         Ui.waitFor("the launch to end after QEMU died", Duration.ofSeconds(30), launch::isTerminated);
         Ui.waitFor("gdb to be gone", Duration.ofSeconds(15), () -> !DebugSessionTest.alive(gdb));
         Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
-                () -> "left: " + Kernel.childTools());
+                () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
+        assertTrue(target.isTerminated());
+    }
+
+    @Test
+    void gdbDyingEndsTheLaunchAndQemu() throws Exception {
+        ILaunchConfiguration config = Kernel.config(Kernel.project(), "Fault gdb").doSave();
+        DebugUITools.launch(config, ILaunchManager.DEBUG_MODE);
+        Ui.waitFor("the target to stop at kmain", Duration.ofSeconds(120), () -> stoppedAtKmain(config));
+        ToroDebugTarget target = (ToroDebugTarget) ((GdbStackFrame) DebugUITools.getDebugContext()).getDebugTarget();
+        launch = target.getLaunch();
+        long qemu = target.qemu().qemu().pid();
+
+        ProcessHandle.of(target.session().pid()).ifPresent(ProcessHandle::destroyForcibly);
+        Ui.waitFor("the launch to end after gdb died", Duration.ofSeconds(30), launch::isTerminated);
+        Ui.waitFor("QEMU to be gone", Duration.ofSeconds(15), () -> !DebugSessionTest.alive(qemu));
+        Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
+                () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
         assertTrue(target.isTerminated());
     }
 
@@ -80,7 +106,7 @@ class FaultTest {
             }
         }
         Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
-                () -> "left: " + Kernel.childTools());
+                () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
     }
 
     private static org.eclipse.ui.IWorkbenchPage page() {

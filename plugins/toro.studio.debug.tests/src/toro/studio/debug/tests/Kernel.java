@@ -14,6 +14,7 @@ import org.eclipse.core.resources.IncrementalProjectBuilder;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunchConfigurationType;
@@ -39,6 +40,8 @@ final class Kernel {
         var prefs = InstanceScope.INSTANCE.getNode("org.eclipse.debug.ui");
         prefs.put("org.eclipse.debug.ui.switch_perspective_on_suspend", "always");
         prefs.put("org.eclipse.debug.ui.switch_to_perspective", "always");
+        prefs.putBoolean("DEBUG.consoleOpenOnOut", false); // QEMU's output must not cover the views shot
+        prefs.putBoolean("DEBUG.consoleOpenOnErr", false);
         PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell().setBounds(0, 0, 1280, 1024);
     }
 
@@ -63,6 +66,9 @@ final class Kernel {
                 ResourcesPlugin.getWorkspace().getRoot(), 0, new NullProgressMonitor());
         made[0].build(IncrementalProjectBuilder.INCREMENTAL_BUILD, ToroBuilder.ID,
                 Map.of(ToroBuilder.PROFILE, "debug"), new NullProgressMonitor());
+        // a launch waits for the workspace's auto-build: let it finish so that timings measure the launch
+        Ui.waitFor("the workspace's auto-build", java.time.Duration.ofSeconds(300),
+                () -> Job.getJobManager().find(ResourcesPlugin.FAMILY_AUTO_BUILD).length == 0);
         return made[0];
     }
 
@@ -109,8 +115,18 @@ final class Kernel {
     /** Returns the gdb and QEMU processes this test JVM started that are still alive, as "pid command". */
     static List<String> childTools() {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(p -> p.pid() + " " + p.info().command().orElse("?"))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(p.info().command().orElse("?")))
                 .filter(c -> c.contains("qemu") || c.contains("gdb")).toList();
+    }
+
+    /** Describes every launch of the workbench (configuration, terminated or not), for failure messages. */
+    static String launches() {
+        StringBuilder b = new StringBuilder();
+        for (var l : DebugPlugin.getDefault().getLaunchManager().getLaunches()) {
+            b.append(l.getLaunchConfiguration() == null ? "?" : l.getLaunchConfiguration().getName())
+                    .append(l.isTerminated() ? " (terminated) " : " (live) ");
+        }
+        return b.toString();
     }
 
     /** Returns the 1-based line of the first line of file that contains text; fails if none does. */

@@ -4,7 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.core.DebugPlugin;
@@ -53,6 +56,20 @@ public final class BreakpointSync {
     public void dispose() {
         DebugPlugin.getDefault().getBreakpointManager().removeBreakpointListener(target);
         queue.shutdownNow();
+    }
+
+    /**
+     * Waits (up to 10 s) until the breakpoint changes made so far are in gdb. Called before the target
+     * resumes, so that a breakpoint set while suspended is in place when the kernel runs again.
+     */
+    public void flush() {
+        try {
+            queue.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+            target.consoleOutput("Breakpoint changes are still pending in gdb: " + e + "\n");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Returns the workspace breakpoint that gdb numbers with the given number text, or null. */

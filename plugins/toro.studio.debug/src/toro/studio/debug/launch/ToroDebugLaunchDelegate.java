@@ -43,6 +43,7 @@ public final class ToroDebugLaunchDelegate extends LaunchConfigurationDelegate {
         SubMonitor sub = SubMonitor.convert(monitor, "Debugging " + config.getName(), 10);
         DebugSettings debug = DebugSettings.of(config);
         QemuLaunch qemu = QemuLaunch.start(config, launch, true, sub.split(6));
+        long booted = System.nanoTime();
         GdbSession gdb = null;
         ToroDebugTarget target = null;
         try {
@@ -51,8 +52,10 @@ public final class ToroDebugLaunchDelegate extends LaunchConfigurationDelegate {
             for (String command : debug.initCommands()) {
                 gdb.console(command);
             }
+            long started = System.nanoTime();
             sub.subTask("Connecting gdb to QEMU's stub on 127.0.0.1:" + qemu.qemu().gdbPort());
             gdb.connect("127.0.0.1", qemu.qemu().gdbPort(), debug.timeout());
+            long connected = System.nanoTime();
             sub.worked(2);
             target = new ToroDebugTarget(launch, gdb, qemu, config.getName());
             launch.addDebugTarget(target);
@@ -61,6 +64,10 @@ public final class ToroDebugLaunchDelegate extends LaunchConfigurationDelegate {
                 stopAt(gdb, debug);
                 target.resume();
             }
+            target.consoleOutput(String.format(java.util.Locale.ROOT,
+                    "[debug session up in %d ms: build and QEMU %d ms, gdb %d ms, connect %d ms, breakpoints %d ms]%n",
+                    ms(qemu.startNanos(), System.nanoTime()), ms(qemu.startNanos(), booted), ms(booted, started),
+                    ms(started, connected), ms(connected, System.nanoTime())));
             sub.worked(2);
         } catch (CoreException | RuntimeException e) {
             if (target != null) {
@@ -74,6 +81,10 @@ public final class ToroDebugLaunchDelegate extends LaunchConfigurationDelegate {
             throw e instanceof CoreException c ? c
                     : ToroDebug.failure("The debug session did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static long ms(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     /** Inserts the temporary breakpoint at the stop symbol; an unknown symbol fails with what to change. */

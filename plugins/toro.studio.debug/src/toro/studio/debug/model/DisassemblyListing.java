@@ -99,8 +99,8 @@ public record DisassemblyListing(List<Row> rows, String note) {
                 lastFile = i.file();
                 lastLine = i.line();
             }
-            String where = i.func() == null ? "" : "<" + i.func() + "+" + i.offset() + ">";
-            rows.add(new Row(i.addr(), String.format("%-24s %s", where, i.text()), false, i.addr() == pc));
+            String where = i.func() == null ? "" : "    <" + i.func() + "+" + i.offset() + ">";
+            rows.add(new Row(i.addr(), i.text() + where, false, i.addr() == pc));
         }
         return rows;
     }

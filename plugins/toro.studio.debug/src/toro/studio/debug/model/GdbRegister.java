@@ -11,9 +11,9 @@ public final class GdbRegister extends ReadOnlyVariable implements IRegister {
     private final String name;
     private final GdbValue value;
 
-    /** Creates register name of group with gdb's value text. */
-    GdbRegister(GdbRegisterGroup group, String name, String value) {
-        super(group.getDebugTarget());
+    /** Creates register name of group with gdb's value text; changed: it differs from the previous stop's. */
+    GdbRegister(GdbRegisterGroup group, String name, String value, boolean changed) {
+        super(group.getDebugTarget(), changed);
         this.group = group;
         this.name = name;
         this.value = new GdbValue(target(), value, false);

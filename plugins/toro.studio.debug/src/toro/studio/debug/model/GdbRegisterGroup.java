@@ -35,9 +35,11 @@ public final class GdbRegisterGroup extends ToroDebugElement implements IRegiste
 
     /**
      * Builds the non-empty groups of frame from gdb's register names (index = register number; empty names
-     * are unused numbers) and the values read in that frame (number to value).
+     * are unused numbers) and the values read in that frame (number to value); a register whose value is
+     * not the one in previous (the frame's values at the previous stop, empty if none) is marked changed.
      */
-    static IRegisterGroup[] build(GdbStackFrame frame, List<String> names, Map<Integer, String> values) {
+    static IRegisterGroup[] build(GdbStackFrame frame, List<String> names, Map<Integer, String> values,
+            Map<Integer, String> previous) {
         Map<String, GdbRegisterGroup> groups = new LinkedHashMap<>();
         for (String g : GROUPS.keySet()) {
             groups.put(g, new GdbRegisterGroup(frame, g));
@@ -51,7 +53,8 @@ public final class GdbRegisterGroup extends ToroDebugElement implements IRegiste
             for (Map.Entry<String, Pattern> g : GROUPS.entrySet()) {
                 if (g.getValue().matcher(n).matches()) {
                     GdbRegisterGroup group = groups.get(g.getKey());
-                    group.registers.add(new GdbRegister(group, n, v));
+                    boolean changed = previous.containsKey(i) && !v.equals(previous.get(i));
+                    group.registers.add(new GdbRegister(group, n, v, changed));
                     break;
                 }
             }

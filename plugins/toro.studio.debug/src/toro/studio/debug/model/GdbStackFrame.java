@@ -1,7 +1,9 @@
 package toro.studio.debug.model;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.debug.core.DebugException;
 import org.eclipse.debug.core.model.IRegisterGroup;
@@ -23,6 +25,9 @@ public final class GdbStackFrame extends ToroDebugElement implements IStackFrame
     private volatile Frame frame;
     private IVariable[] variables;
     private IRegisterGroup[] groups;
+    /** Values read at the previous stop (this frame object lives on while its function does), to mark changes. */
+    private Map<String, String> lastVariables = Map.of();
+    private Map<Integer, String> lastRegisters = Map.of();
 
     /** Creates the frame of thread described by gdb's frame. */
     GdbStackFrame(VcpuThread thread, Frame frame) {
@@ -61,15 +66,23 @@ public final class GdbStackFrame extends ToroDebugElement implements IStackFrame
             List<Variable> args = read(where, () -> gdb().arguments(thread.gdbId(), frame.level()));
             List<Variable> locals = read(where, () -> gdb().locals(thread.gdbId(), frame.level()));
             List<IVariable> all = new ArrayList<>();
+            Map<String, String> now = new HashMap<>();
             for (Variable v : args) {
-                all.add(new GdbVariable(this, v, true));
+                all.add(new GdbVariable(this, v, true, changed(v)));
+                now.put(v.name(), v.value());
             }
             for (Variable v : locals) {
-                all.add(new GdbVariable(this, v, false));
+                all.add(new GdbVariable(this, v, false, changed(v)));
+                now.put(v.name(), v.value());
             }
             variables = all.toArray(new IVariable[0]);
+            lastVariables = now;
         }
         return variables;
+    }
+
+    private boolean changed(Variable v) {
+        return lastVariables.containsKey(v.name()) && !java.util.Objects.equals(lastVariables.get(v.name()), v.value());
     }
 
     @Override
@@ -108,7 +121,8 @@ public final class GdbStackFrame extends ToroDebugElement implements IStackFrame
         if (groups == null) {
             List<String> names = read("the register names", () -> gdb().registerNames());
             var values = read("the registers of " + getName(), () -> gdb().registerValues(thread.gdbId(), frame.level()));
-            groups = GdbRegisterGroup.build(this, names, values);
+            groups = GdbRegisterGroup.build(this, names, values, lastRegisters);
+            lastRegisters = values;
         }
         return groups;
     }

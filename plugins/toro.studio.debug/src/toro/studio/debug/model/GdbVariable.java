@@ -11,9 +11,12 @@ public final class GdbVariable extends ReadOnlyVariable {
     private final boolean argument;
     private final GdbValue value;
 
-    /** Creates the variable of frame; argument tells a function argument from a local. */
-    GdbVariable(GdbStackFrame frame, Variable variable, boolean argument) {
-        super(frame.getDebugTarget());
+    /**
+     * Creates the variable of frame; argument tells a function argument from a local, changed a value that
+     * differs from the previous stop's.
+     */
+    GdbVariable(GdbStackFrame frame, Variable variable, boolean argument, boolean changed) {
+        super(frame.getDebugTarget(), changed);
         this.variable = variable;
         this.argument = argument;
         this.value = new GdbValue(target(), variable.value(), variable.optimizedOut());

@@ -50,14 +50,14 @@ public record KernelSnapshot(List<CoreStatsRead> cpus, List<ThreadRead> threads,
     }
 
     /**
-     * Returns what CPU core runs at this stop: "name (tid N)", "idle" when it runs no thread, or null
-     * when the statistics were not read.
+     * Returns what CPU core runs at this stop: "name (tid N)", "no thread" when it runs none (boot code,
+     * the idle loop, an interrupt), or null when the statistics were not read.
      */
     public String threadOnCore(int core) {
         for (CoreStatsRead c : cpus) {
             if (c.cpu() == core) {
                 if (c.currentTid() == 0) {
-                    return "idle";
+                    return "no thread";
                 }
                 for (ThreadRead t : threads) {
                     if (t.tid() == c.currentTid()) {

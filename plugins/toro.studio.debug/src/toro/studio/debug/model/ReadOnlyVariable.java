@@ -5,19 +5,27 @@ import org.eclipse.debug.core.model.IDebugTarget;
 import org.eclipse.debug.core.model.IValue;
 import org.eclipse.debug.core.model.IVariable;
 
-/** A variable or register whose value the views show but do not change; the gdb console can ("set var"). */
+/**
+ * A variable or register whose value the views show, highlighted when it changed since the previous stop, but
+ * do not change; the gdb console can ("set var").
+ */
 abstract class ReadOnlyVariable extends ToroDebugElement implements IVariable {
 
-    ReadOnlyVariable(IDebugTarget target) {
+    private final boolean changed;
+
+    /** Creates a variable of target; changed says its value differs from the previous stop's. */
+    ReadOnlyVariable(IDebugTarget target, boolean changed) {
         super(target);
+        this.changed = changed;
     }
 
     /** Returns the gdb console command that would change this variable, shown when someone tries here. */
     abstract String setCommand();
 
+    /** Returns true when the value differs from the one at the previous stop (the views highlight it). */
     @Override
     public boolean hasValueChanged() {
-        return false;
+        return changed;
     }
 
     @Override

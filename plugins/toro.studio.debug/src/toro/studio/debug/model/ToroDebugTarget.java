@@ -22,6 +22,7 @@ import toro.studio.debug.ToroDebug;
 import toro.studio.debug.breakpoints.BreakpointSync;
 import toro.studio.gdbmi.GdbSession;
 import toro.studio.gdbmi.GdbThread;
+import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.launch.QemuLaunch;
 
@@ -40,8 +41,12 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
     private final BreakpointSync breakpoints;
     private final Map<Integer, VcpuThread> threads = new LinkedHashMap<>();
     private final List<Consumer<String>> consoleListeners = new CopyOnWriteArrayList<>();
+    /** Console output printed while no listener was registered yet. */
+    private final StringBuilder backlog = new StringBuilder();
     private final Object execLock = new Object();
     private volatile boolean suspended;
+    /** gdb's selected thread, which exec commands act on: the stopping thread after a stop. */
+    private volatile int gdbThread = -1;
     private volatile boolean terminated;
     private volatile KernelSnapshot snapshot = KernelSnapshot.NONE;
     private final StoppedCoreSource cores;
@@ -119,9 +124,20 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         return null;
     }
 
-    /** Registers a listener for gdb's console output (the ~ stream, and what CLI commands print). */
+    /**
+     * Registers a listener for gdb's console output (the ~ stream, and what CLI commands print). The first
+     * listener also gets what was printed before it came (the console appears after the target does).
+     */
     public void addConsoleListener(Consumer<String> listener) {
-        consoleListeners.add(listener);
+        String early;
+        synchronized (backlog) {
+            consoleListeners.add(listener);
+            early = backlog.toString();
+            backlog.setLength(0);
+        }
+        if (!early.isEmpty()) {
+            listener.accept(early);
+        }
     }
 
     /** Removes a listener added with {@link #addConsoleListener}. */
@@ -263,10 +279,12 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         if (!suspended || terminated) {
             requestFailed("Cannot " + what + ": the target is " + (terminated ? "terminated" : "running"), null);
         }
+        breakpoints.flush();
         synchronized (execLock) {
             try {
-                if (threadId > 0) {
+                if (threadId > 0 && threadId != gdbThread) {
                     session.selectThread(threadId);
+                    gdbThread = threadId;
                 }
                 resumed(detail);
                 command.run();
@@ -284,7 +302,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
      */
     public void whileStopped(GdbAction action) throws Exception {
         synchronized (execLock) {
-            if (suspended || terminated) {
+            if (suspended || terminated || session.state() != RunState.RUNNING) {
                 action.run();
                 return;
             }
@@ -316,19 +334,21 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
     }
 
     /**
-     * Marks the target suspended after gdb's stop e: refreshes the vCPU threads, fires the suspend event of the
-     * stopping thread (the first vCPU when gdb names none) after the other vCPUs' updates, so that the Debug
-     * view selects its top frame, then reads the kernel's per-CPU statistics and relabels the threads with
-     * the kernel thread each vCPU runs.
+     * Marks the target suspended after gdb's stop e. The other vCPUs get a content change, then the stopping
+     * vCPU (the first one when gdb names none) its suspend event, last, so that no refresh of another vCPU
+     * restores an older selection: the Debug view selects the stopping vCPU's top frame and shows the source.
+     * Then the slower reads follow: every vCPU's state from -thread-info and the kernel's per-CPU statistics,
+     * which relabel the threads and feed the Cores view.
      */
     void stopped(StopEvent e, int detail) {
         suspended = true;
-        refreshThreads();
-        fireSuspendEvent(detail);
-        VcpuThread focus;
-        synchronized (threads) {
-            focus = threads.getOrDefault(e.threadId(), threads.isEmpty() ? null : threads.values().iterator().next());
+        gdbThread = e.threadId();
+        VcpuThread focus = thread(e.threadId());
+        if (focus == null) {
+            refreshThreads();
+            focus = thread(e.threadId());
         }
+        fireSuspendEvent(detail);
         for (IThread t : getThreads()) {
             if (t != focus) {
                 ((VcpuThread) t).suspended(DebugEvent.UNSPECIFIED, null);
@@ -337,6 +357,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         if (focus != null) {
             focus.suspended(detail, e);
         }
+        refreshThreads();
         snapshot = KernelSnapshot.read(session);
         cores.stopped(snapshot);
         for (IThread t : getThreads()) {
@@ -344,8 +365,21 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         }
     }
 
+    /** Returns the thread with gdb id, else the first thread, else null. */
+    private VcpuThread thread(int id) {
+        synchronized (threads) {
+            return threads.getOrDefault(id, threads.isEmpty() ? null : threads.values().iterator().next());
+        }
+    }
+
     /** Passes text (gdb's output, or a note of the model's own) on to the console listeners. */
     public void consoleOutput(String text) {
+        synchronized (backlog) {
+            if (consoleListeners.isEmpty()) {
+                backlog.append(text);
+                return;
+            }
+        }
         for (Consumer<String> l : consoleListeners) {
             l.accept(text);
         }

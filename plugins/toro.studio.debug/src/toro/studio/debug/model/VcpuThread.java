@@ -64,16 +64,16 @@ public final class VcpuThread extends ToroDebugElement implements IThread {
      */
     void suspended(int detail, StopEvent cause) {
         framesCurrent = false;
-        hit = new IBreakpoint[0];
         if (cause == null) {
             fireChangeEvent(DebugEvent.CONTENT);
             return;
         }
-        if (cause.fields() != null) {
-            IBreakpoint b = target().breakpointSync().byGdbNumber(cause.fields().get("bkptno"));
-            if (b != null) {
-                hit = new IBreakpoint[] { b };
-            }
+        IBreakpoint b = cause.fields() == null ? null : target().breakpointSync().byGdbNumber(cause.fields().get("bkptno"));
+        hit = b == null ? new IBreakpoint[0] : new IBreakpoint[] { b };
+        try {
+            getStackFrames(); // read now, before the other stop reads queue up in gdb: the Debug view asks next
+        } catch (DebugException e) {
+            // the Debug view asks again and shows gdb's message
         }
         fireSuspendEvent(detail);
     }
