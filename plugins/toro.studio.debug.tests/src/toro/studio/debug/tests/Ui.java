@@ -62,7 +62,9 @@ final class Ui {
     }
 
     /**
-     * Saves the whole X screen as docs/images/NAME.png under the checkout (ImageMagick's import). Returns
+     * Saves the whole X screen as NAME.png in the directory the system property toro.screenshots names
+     * (the build: target/screenshots; -Dtoro.screenshots=$PWD/docs/images refreshes the README's), with
+     * ImageMagick's import. Returns
      * quietly when there is no display or no import, so that the test's real checks decide its outcome.
      */
     static void screenshot(String name) {
@@ -71,7 +73,7 @@ final class Ui {
             return;
         }
         settle(400);
-        Path dir = Path.of(System.getProperty("toro.root", "."), "docs", "images");
+        Path dir = Path.of(System.getProperty("toro.screenshots", Path.of(System.getProperty("toro.root", "."), "target", "screenshots").toString()));
         try {
             Files.createDirectories(dir);
             Process p = new ProcessBuilder(List.of("import", "-window", "root", dir.resolve(name + ".png").toString()))

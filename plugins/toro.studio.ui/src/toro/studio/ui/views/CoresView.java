@@ -57,6 +57,8 @@ public final class CoresView extends ViewPart {
 		viewer.setContentProvider(new Content());
 		viewer.setAutoExpandLevel(TreeViewer.ALL_LEVELS);
 		viewer.setInput(this);
+		// the selected core or thread is what commands on this view (e.g. Show vCPU Stack) act on
+		getSite().setSelectionProvider(viewer);
 		tracker = new SourceTracker(this, tree, this::show);
 	}
 
