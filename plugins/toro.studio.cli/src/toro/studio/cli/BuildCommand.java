@@ -1,5 +1,6 @@
 package toro.studio.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ final class BuildCommand implements Command {
 				o.flag("--explain"), o.flag("--clean"), tools(o.all("--tool")));
 		BuildResult r;
 		try {
-			r = KernelBuild.build(req, listener(term), () -> false);
+			r = KernelBuild.build(req, listener(term, term.out), () -> false);
 		} catch (BuildException e) {
 			String m = e.getMessage();
 			term.err.println(m.startsWith("toro.build:") ? tree.resolve("toro.build") + m.substring("toro.build".length()) : "toro build: " + m);
@@ -87,8 +88,11 @@ final class BuildCommand implements Command {
 		return 0;
 	}
 
-	/** Progress and explanations on stderr, problems on stdout as they come. */
-	static BuildListener listener(Terminal term) {
+	/**
+	 * Progress and explanations on stderr, problems on {@code problems} as they come (stdout for
+	 * toro build; stderr where stdout carries the guest's console).
+	 */
+	static BuildListener listener(Terminal term, PrintStream problems) {
 		return new BuildListener() {
 			@Override
 			public void progress(int done, int total, String description) {
@@ -97,7 +101,7 @@ final class BuildCommand implements Command {
 
 			@Override
 			public void problem(Problem p) {
-				term.out.println(p);
+				problems.println(p);
 			}
 
 			@Override

@@ -148,7 +148,7 @@ final class RunCommand implements Command {
 		BuildRequest req = new BuildRequest(tree, o.get("--profile", null), o.get("--target", defaultTarget), 0, false, false);
 		BuildResult r;
 		try {
-			r = KernelBuild.build(req, buildListener(term), () -> false);
+			r = KernelBuild.build(req, BuildCommand.listener(term, term.err), () -> false);
 		} catch (BuildException e) {
 			throw new IllegalStateException("cannot build the image: " + e.getMessage());
 		}
@@ -157,21 +157,6 @@ final class RunCommand implements Command {
 		if (r.stepsRun() > 0)
 			term.progress(String.format("built %s in %.2f s", r.image().getFileName(), r.elapsed().toNanos() / 1e9));
 		return r.image();
-	}
-
-	/** Build progress and problems, all on stderr: stdout carries the guest's console. */
-	private static BuildListener buildListener(Terminal term) {
-		return new BuildListener() {
-			@Override
-			public void progress(int done, int total, String description) {
-				term.progress("[" + done + "/" + total + "] " + description);
-			}
-
-			@Override
-			public void problem(Problem p) {
-				term.err.println(p);
-			}
-		};
 	}
 
 	/**
