@@ -131,7 +131,9 @@ pvh_start:
     jmp 0x08:long_entry
 
 bits 64
-long_entry:
+; Flat data selector in ds, es and ss; null fs and gs (GS base is set later
+; through its MSR). Every core does this on its first 64-bit instruction.
+%macro load_data_segments 0
     mov ax, 0x10
     mov ds, ax
     mov es, ax
@@ -139,6 +141,10 @@ long_entry:
     xor eax, eax
     mov fs, ax
     mov gs, ax
+%endmacro
+
+long_entry:
+    load_data_segments
     mov rsp, cpu_boot_stacks + BOOT_STACK_SIZE
     xor ebp, ebp                    ; backtraces end here
     mov edi, esi                    ; start info (zero-extended)
@@ -150,13 +156,7 @@ long_entry:
 
 ; AP 64-bit entry, reached from the trampoline by a far jump.
 ap_entry64:
-    mov ax, 0x10
-    mov ds, ax
-    mov es, ax
-    mov ss, ax
-    xor eax, eax
-    mov fs, ax
-    mov gs, ax
+    load_data_segments
     mov eax, 1
     lock xadd [ap_started], eax     ; eax = order of arrival, 0-based
     inc eax                         ; cpu index (0 is the boot core)
