@@ -51,7 +51,7 @@ final class AbiCheckCommand implements Command {
 	@Override
 	public int run(List<String> args, Terminal term) throws Exception {
 		Options o = Options.parse(args, "--tree=");
-		Path tree = o.get("--tree", null) != null ? Path.of(o.get("--tree", null)).toAbsolutePath() : ToroHome.kernelTree();
+		Path tree = ToroHome.kernelTree(o);
 		List<Path> files = new ArrayList<>();
 		for (String f : o.positional()) {
 			Path p = Path.of(f).toAbsolutePath().normalize();

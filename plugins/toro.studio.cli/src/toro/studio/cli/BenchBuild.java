@@ -65,7 +65,7 @@ final class BenchBuild implements Command {
 		Options o = Options.parse(rest, "--tree=", "--target=", "--profile=", "--runs=", "--header=");
 		int jobs = jobsText == null ? Runtime.getRuntime().availableProcessors() : BuildCommand.parseJobs(jobsText);
 		int runs = o.integer("--runs", 3, 1, 50);
-		Path tree = o.get("--tree", null) != null ? Path.of(o.get("--tree", null)).toAbsolutePath() : ToroHome.kernelTree();
+		Path tree = ToroHome.kernelTree(o);
 		Path work = Files.createTempDirectory("toro-bench-build");
 		try {
 			Path mine = work.resolve("toro");

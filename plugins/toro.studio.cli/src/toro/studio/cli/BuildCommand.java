@@ -67,7 +67,7 @@ final class BuildCommand implements Command {
 		if (!o.positional().isEmpty())
 			throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
 		int j = parseJobs(jobs);
-		Path tree = o.get("--tree", null) != null ? Path.of(o.get("--tree", null)).toAbsolutePath() : ToroHome.kernelTree();
+		Path tree = ToroHome.kernelTree(o);
 		BuildRequest req = new BuildRequest(tree, o.get("--profile", null), o.get("--target", null), j,
 				o.flag("--explain"), o.flag("--clean"), tools(o.all("--tool")));
 		BuildResult r;

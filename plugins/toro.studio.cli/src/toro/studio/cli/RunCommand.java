@@ -144,7 +144,7 @@ final class RunCommand implements Command {
 	 * @throws IllegalStateException when the build failed, saying what to do
 	 */
 	static Path image(Options o, String defaultTarget, Terminal term) throws Exception {
-		Path tree = o.get("--tree", null) != null ? Path.of(o.get("--tree", null)).toAbsolutePath() : ToroHome.kernelTree();
+		Path tree = ToroHome.kernelTree(o);
 		BuildRequest req = new BuildRequest(tree, o.get("--profile", null), o.get("--target", defaultTarget), 0, false, false);
 		BuildResult r;
 		try {

@@ -17,6 +17,12 @@ public final class ToroHome {
 		return Path.of(p != null ? p : "").toAbsolutePath().normalize();
 	}
 
+	/** @return the kernel tree the option {@code --tree} names, else {@link #kernelTree()}. */
+	public static Path kernelTree(Options o) {
+		String tree = o.get("--tree", null);
+		return tree != null ? Path.of(tree).toAbsolutePath() : kernelTree();
+	}
+
 	/**
 	 * @return the kernel tree: the nearest directory at or above the working
 	 *         directory that holds a {@code toro.build}, else the checkout's kernel-src/
