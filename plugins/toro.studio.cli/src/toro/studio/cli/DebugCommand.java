@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import toro.studio.gdbmi.Breakpoint;
 import toro.studio.gdbmi.BreakpointSpec;
@@ -127,10 +129,12 @@ final class DebugCommand implements Command {
 	private static int session(Options o, QemuProcess q, GdbSession started, Path script, int stops, Duration wait, Terminal term)
 			throws Exception {
 		DebugPrinter print = new DebugPrinter(term.out, o.flag("--json"));
+		CountDownLatch ended = new CountDownLatch(1);
 		GdbListener report = new GdbListener() {
 			@Override
 			public void exited(String why) {
 				term.progress("debug session ended: " + why);
+				ended.countDown();
 			}
 
 			@Override
@@ -160,7 +164,12 @@ final class DebugCommand implements Command {
 				RunState s = gdb.state();
 				return q.isAlive() && s != RunState.EXITED && s != RunState.DISCONNECTED ? 1 : SESSION_LOST;
 			} finally {
-				// The end we chose is no news; and QEMU goes first, or gdb's detach would let the guest run on.
+				// A lost session is news: the run state says so before the dispatcher has told the
+				// listener why, so let that report arrive. The end we chose is no news.
+				RunState s = gdb.state();
+				if (s == RunState.EXITED || s == RunState.DISCONNECTED)
+					ended.await(5, TimeUnit.SECONDS);
+				// QEMU goes first, or gdb's detach would let the guest run on.
 				gdb.removeListener(report);
 				q.stop();
 			}
