@@ -1,29 +1,37 @@
 #!/bin/sh
-# Installs the Debian packages Toro Studio needs. As root: `apt-get update`
-# once, then one install of whatever is missing. As another user: prints the
-# exact command and stops. Maven and every Java dependency come later from
-# Maven Central through ./mvnw; nothing else is downloaded.
+# Installs the Debian packages Toro Studio needs: the commands it runs and the
+# runtime libraries it loads (SWT's native code needs GTK 3). As root:
+# `apt-get update` once, then one install of whatever is missing. As another
+# user: prints the exact command and stops. Maven and every Java dependency
+# come later from Maven Central through ./mvnw; nothing else is downloaded.
 set -eu
 
 # command:package pairs; one package may provide several commands
 NEEDS="java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless nasm:nasm gcc:gcc ld:binutils objcopy:binutils
 qemu-system-x86_64:qemu-system-x86 gdb:gdb xvfb-run:xvfb xauth:xauth ss:iproute2 ps:procps
-curl:curl unzip:unzip xdotool:xdotool"
+curl:curl unzip:unzip xdotool:xdotool debootstrap:debootstrap"
+
+# Libraries loaded at run time, checked by package: no command names them.
+# libgtk-3-0 is what SWT's libswt-pi3 links against (gdk, pango, cairo come
+# with it); fonts-dejavu-core gives GTK something to draw text with.
+LIBS="libgtk-3-0 fonts-dejavu-core"
 
 missing=""
+add() {
+	case " $missing " in
+	*" $1 "*) ;;
+	*) missing="$missing $1" ;;
+	esac
+}
 for pair in $NEEDS; do
-	cmd=${pair%%:*}
-	pkg=${pair#*:}
-	if ! command -v "$cmd" >/dev/null 2>&1; then
-		case " $missing " in
-		*" $pkg "*) ;;
-		*) missing="$missing $pkg" ;;
-		esac
-	fi
+	command -v "${pair%%:*}" >/dev/null 2>&1 || add "${pair#*:}"
+done
+for pkg in $LIBS; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || add "$pkg"
 done
 
 if [ -z "$missing" ]; then
-	echo "bootstrap: every tool is installed."
+	echo "bootstrap: every tool and library is installed."
 	exit 0
 fi
 
