@@ -19,6 +19,7 @@ import toro.studio.gdbmi.MiError;
 import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.gdbmi.mi.MiParseException;
+import toro.studio.qemu.Accel;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuProcess;
 import toro.studio.telemetry.TelemetryShare;
@@ -48,7 +49,7 @@ final class DebugCommand implements Command {
 		return """
 				usage: toro debug [--profile P] [--target NAME] [--smp N] [--break SYMBOL]... [--hbreak SYMBOL]...
 				                  [--stops N] [--json] [--script FILE] [--wait S] [--machine M] [--append ARGS]
-				                  [--gdb PATH] [--tree DIR]
+				                  [--accel auto|kvm|tcg] [--gdb PATH] [--tree DIR]
 
 				Builds the image (debug profile: -O0 -g), starts QEMU paused with its gdb
 				stub on 127.0.0.1, connects gdb (MI), sets the breakpoints and runs. At each
@@ -69,6 +70,9 @@ final class DebugCommand implements Command {
 				  --wait S         seconds to wait for a stop before interrupting the target (default 60)
 				  --machine M      microvm (default), pc or q35
 				  --append ARGS    kernel command line
+				  --accel A        auto (default: kvm when /dev/kvm is usable, else tcg), kvm or tcg;
+				                   under KVM every breakpoint is a hardware one (4 at most), since
+				                   KVM cannot be trusted with QEMU's software breakpoints
 				  --gdb PATH       the gdb to run (default gdb on PATH)
 				  --tree DIR       the kernel tree (default: nearest toro.build, else kernel-src/)
 
@@ -84,7 +88,7 @@ final class DebugCommand implements Command {
 		if (args.stream().noneMatch(a -> a.equals("--profile") || a.startsWith("--profile=")))
 			all.add("--profile=debug");
 		Options o = Options.parse(all, "--profile=", "--target=", "--tree=", "--smp=", "--machine=", "--append=", "--break=*",
-				"--hbreak=*", "--stops=", "--json", "--script=", "--wait=", "--gdb=");
+				"--hbreak=*", "--stops=", "--json", "--script=", "--wait=", "--gdb=", "--accel=");
 		RunCommand.noPositional(o);
 		Path script = o.get("--script", null) == null ? null : Path.of(o.get("--script", null));
 		if (script != null && !Files.isReadable(script))
@@ -147,6 +151,10 @@ final class DebugCommand implements Command {
 			try {
 				gdb.connect("127.0.0.1", q.gdbPort(), Duration.ofSeconds(10));
 				term.progress("gdb connected to QEMU's stub on 127.0.0.1:" + q.gdbPort() + " (" + c(q) + ")");
+				if (q.config().accel().resolve() == Accel.KVM) {
+					gdb.breakpointsInDebugRegisters(true);
+					term.progress("breakpoints go into the debug registers (hardware, 4 at most): software ones are unreliable under KVM");
+				}
 				if (script != null)
 					return new DebugScript(gdb, print, wait).run(script);
 				for (String s : o.all("--break"))

@@ -37,6 +37,8 @@ public final class GdbSession implements AutoCloseable {
 	/** How long an ordinary command may take. */
 	static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 	private static final Pattern CPU = Pattern.compile("CPU#(\\d+)");
+	/** DR0-DR3: how many hardware breakpoints an x86 core holds. */
+	private static final int X86_DEBUG_REGISTERS = 4;
 
 	private final CommandQueue commands = new CommandQueue();
 	private final RunTracker run = new RunTracker();
@@ -45,6 +47,7 @@ public final class GdbSession implements AutoCloseable {
 	private Transport transport;
 	private String interpreter;
 	private volatile boolean closing;
+	private volatile boolean debugRegistersOnly;
 
 	private GdbSession(String name) {
 		dispatcher = new EventDispatcher(name);
@@ -370,6 +373,10 @@ public final class GdbSession implements AutoCloseable {
 	 * @throws MiError naming the problem, e.g. {@code Function "nosuch" not defined.}
 	 */
 	public Breakpoint insertBreakpoint(BreakpointSpec spec) {
+		if (debugRegistersOnly && !spec.hardware())
+			spec = new BreakpointSpec(spec.location(), true, spec.temporary(), spec.condition());
+		if (spec.hardware())
+			checkDebugRegisterFree(spec.location());
 		StringBuilder cmd = new StringBuilder("-break-insert");
 		if (spec.temporary())
 			cmd.append(" -t");
@@ -382,6 +389,35 @@ public final class GdbSession implements AutoCloseable {
 		if (b == null)
 			throw new GdbException("gdb inserted no breakpoint at " + spec.location());
 		return Breakpoint.of(b);
+	}
+
+	/**
+	 * From now on, puts every breakpoint in a debug register, as a hardware one (gdb's {@code -h}).
+	 * Under KVM a software breakpoint is an {@code int3} that QEMU writes into guest memory and KVM
+	 * must trap: on nested KVM the trap fails as an emulation error (QEMU stops the VM with "KVM
+	 * internal error", gdb sees SIGABRT), and on bare-metal KVM one written before the code is loaded
+	 * is overwritten. Debug registers work on every host; x86 has four (DR0-DR3).
+	 */
+	public void breakpointsInDebugRegisters(boolean on) {
+		debugRegistersOnly = on;
+	}
+
+	/** @return whether every breakpoint goes into a debug register. */
+	public boolean breakpointsInDebugRegisters() {
+		return debugRegistersOnly;
+	}
+
+	/**
+	 * Refuses a hardware breakpoint when the four debug registers are taken by enabled ones: gdb
+	 * itself would accept it and only fail at the next resume, far from the cause.
+	 */
+	private void checkDebugRegisterFree(String location) {
+		long used = breakpoints().stream().filter(b -> b.hardware() && b.enabled()).count();
+		if (used >= X86_DEBUG_REGISTERS)
+			throw new GdbException("cannot set a hardware breakpoint at " + location + ": x86 has "
+					+ X86_DEBUG_REGISTERS + " debug registers (DR0-DR3) and all are in use"
+					+ (debugRegistersOnly ? " (under KVM every breakpoint is a hardware one)" : "")
+					+ "; delete or disable a breakpoint first, or debug under TCG (--accel tcg)");
 	}
 
 	public void enable(int number) {

@@ -16,6 +16,7 @@ import toro.studio.gdbmi.BreakpointSpec;
 import toro.studio.gdbmi.GdbSession;
 import toro.studio.gdbmi.MiError;
 import toro.studio.launch.QemuLaunch;
+import toro.studio.qemu.Accel;
 
 /**
  * Debug mode of "Toro Kernel (QEMU)": builds and boots the kernel like run mode but with QEMU halted and its
@@ -55,6 +56,8 @@ public final class ToroDebugLaunchDelegate extends LaunchConfigurationDelegate {
             long started = System.nanoTime();
             sub.subTask("Connecting gdb to QEMU's stub on 127.0.0.1:" + qemu.qemu().gdbPort());
             gdb.connect("127.0.0.1", qemu.qemu().gdbPort(), debug.timeout());
+            // Under KVM software breakpoints are unreliable (see GdbSession.breakpointsInDebugRegisters).
+            gdb.breakpointsInDebugRegisters(qemu.qemu().config().accel().resolve() == Accel.KVM);
             long connected = System.nanoTime();
             sub.worked(2);
             target = new ToroDebugTarget(launch, gdb, qemu, config.getName());

@@ -3,6 +3,7 @@ package toro.studio.gdbmi.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import toro.studio.gdbmi.BreakpointSpec;
 import toro.studio.gdbmi.GdbSession;
+import toro.studio.qemu.Accel;
 
 /** {@code toro debug} through the real toro script: real build, QEMU, gdb. */
 class ToroDebugCliTest {
@@ -46,12 +48,45 @@ class ToroDebugCliTest {
 	}
 
 	@Test
-	void breakKmainJsonPrintsOneStopObject() throws Exception {
-		Run r = toro("debug", "--break", "kmain", "--json", "--smp", "2");
+	void breakKmainJsonPrintsOneStopObjectUnderTcg() throws Exception {
+		breakKmainJsonPrintsOneStopObject("tcg");
+	}
+
+	/** Under KVM the breakpoint goes into a debug register; a software one dies on nested KVM. */
+	@Test
+	void breakKmainJsonPrintsOneStopObjectUnderKvm() throws Exception {
+		assumeTrue(Accel.detect() == Accel.KVM, Accel.kvmStatus());
+		breakKmainJsonPrintsOneStopObject("kvm");
+	}
+
+	private static void breakKmainJsonPrintsOneStopObject(String accel) throws Exception {
+		Run r = toro("debug", "--break", "kmain", "--json", "--smp", "2", "--accel", accel);
 		assertEquals(0, r.status(), r.err());
 		String stop = r.out().stream().filter(l -> l.startsWith("{\"reason\"")).findFirst().orElseThrow(() -> new AssertionError(r.out() + r.err()));
-		assertTrue(stop.startsWith("{\"reason\":\"breakpoint-hit\",\"thread\":1,\"core\":0,\"frames\":[{\"func\":\"kmain\",\"file\":\"kernel/main.c\",\"line\":"), stop);
+		assertTrue(stop.startsWith("{\"reason\":\"breakpoint-hit\",\"thread\":1,\"core\":0,\"frames\":[{\"func\":\"kmain\",\"file\":\"kernel/main.c\",\"line\":"), accel + ": " + stop);
 		assertTrue(stop.contains("\"addr\":\"0x"), stop);
+	}
+
+	/** Under KVM every breakpoint takes a debug register: the fifth is refused with why, not at resume. */
+	@Test
+	void fifthBreakpointUnderKvmIsRefusedWithTheReason() throws Exception {
+		assumeTrue(Accel.detect() == Accel.KVM, Accel.kvmStatus());
+		Path script = Files.createTempFile("toro-debug", ".gdb");
+		Files.writeString(script, String.join("\n", "break kmain", "break ap_main", "break timer_calibrate",
+				"break lapic_init", "break sched_idle_loop", "quit"));
+		try {
+			Run r = toro("debug", "--json", "--accel", "kvm", "--script", script.toString());
+			assertEquals(1, r.status(), r.err());
+			List<String> out = r.out();
+			assertEquals(5, out.size(), out.toString());
+			for (int i = 0; i < 4; i++)
+				assertTrue(out.get(i).contains("\"hardware\":true"), out.get(i));
+			assertTrue(out.get(4).contains("\"error\":") && out.get(4).contains("debug registers (DR0-DR3) and all are in use"),
+					out.get(4));
+			assertTrue(r.err().contains("breakpoints go into the debug registers"), r.err());
+		} finally {
+			Files.deleteIfExists(script);
+		}
 	}
 
 	@Test
