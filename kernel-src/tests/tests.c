@@ -501,6 +501,30 @@ TORO_TEST(fault_vector, 100)
     return TEST_PASS;
 }
 
+/* The IST index (1..7, 0 = none) that this core's loaded IDT gives vector v. */
+static unsigned idt_ist_of(int v)
+{
+    struct __attribute__((packed)) { uint16_t lim; uint64_t base; } p;
+    __asm__ volatile("sidt %0" : "=m"(p));
+    return *(const volatile uint8_t *)(p.base + 16u * (unsigned)v + 4) & 7u;
+}
+
+TORO_TEST(ist_stacks, 105)
+{
+    /* NMI, #DF and #PF each run on their own IST stack, so that one that
+     * interrupts another (a #DF raised while an NMI runs) cannot overwrite
+     * the frame of the first */
+    unsigned nmi = idt_ist_of(2), df = idt_ist_of(8), pf = idt_ist_of(14);
+    CHECK(nmi && df && pf, "an IST index is 0: NMI %u, #DF %u, #PF %u", nmi, df, pf);
+    CHECK(nmi != df && nmi != pf && df != pf, "IST indexes shared: NMI %u, #DF %u, #PF %u", nmi, df, pf);
+    struct cpu *c = this_cpu();
+    uint64_t top[3] = { c->gt.tss.ist[nmi - 1], c->gt.tss.ist[df - 1], c->gt.tss.ist[pf - 1] };
+    for (int i = 0; i < 3; i++)
+        for (int k = i + 1; k < 3; k++)
+            CHECK(top[i] != top[k], "two IST slots point at one stack %lx", top[i]);
+    return TEST_PASS;
+}
+
 TORO_SYM(order_thread);
 TORO_SYM(poll_setter);
 TORO_SYM(msg_echo);
