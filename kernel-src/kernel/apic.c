@@ -237,56 +237,70 @@ static uint64_t lapic_calibrate(void)
     return (uint64_t)(a.val - b.val) * tsc_khz / (b.tsc - a.tsc);
 }
 
+/* Hypervisor timing before anything else: CPUID 0x40000010 (TSC kHz in eax,
+ * APIC bus kHz in ebx) where the hypervisor's leaf range includes it, then
+ * CPUID 0x15/0x16. Returns the TSC kHz (0 if none) and sets *lapic_out to the
+ * LAPIC bus kHz when the leaf gives it. No port I/O: under KVM every inb is a
+ * VM exit, and the PIT loops cost hundreds of milliseconds. */
+static uint64_t cpuid_calibrate(uint64_t *lapic_out)
+{
+    uint32_t r[4];
+    cpuid(0x40000000, 0, r);
+    if (r[0] >= 0x40000010 && r[0] < 0x40010000) {
+        cpuid(0x40000010, 0, r);
+        if (r[0]) { *lapic_out = r[1] / 16; /* divide-by-16, see lapic_init */ tsc_source = "cpuid40000010"; return r[0]; }
+    }
+    cpuid(0, 0, r);
+    uint32_t max = r[0];
+    if (max >= 0x15) {
+        cpuid(0x15, 0, r);
+        if (r[0] && r[1] && r[2]) { tsc_source = "cpuid15"; return (uint64_t)r[2] / 1000 * r[1] / r[0]; }
+    }
+    if (max >= 0x16) {
+        cpuid(0x16, 0, r);
+        if (r[0]) { tsc_source = "cpuid16"; return (uint64_t)r[0] * 1000; }
+    }
+    return 0;
+}
+
+/* Calibrate the TSC and the LAPIC timer; sets tsc_khz and lapic_khz and prints
+ * the source. Precondition: lapic_init ran on the boot core. Order: CPUID
+ * timing leaves; the PIT only where CPUID.1:ECX[31] says there is no
+ * hypervisor (bare metal, and TCG without the hypervisor bit); last, the
+ * LAPIC timer's 1 GHz base (QEMU's emulated and KVM's in-kernel LAPIC both
+ * count at 1 GHz), which needs no PIT (microvm with pit=off). */
 void timer_calibrate(void)
 {
     uint32_t r[4];
-    /* 1: PIT channel 2 (pc, q35) */
-    tsc_khz = pit_calibrate(&lapic_khz);
-    if (tsc_khz) tsc_source = "pit";
-    if (tsc_khz < 50000 || tsc_khz > 20000000) {
-        /* 1b: PIT channel 0 where the channel 2 gate is missing (microvm) */
+    static const uint64_t lo = 50000, hi = 20000000;
+    cpuid(1, 0, r);
+    int hypervisor = (r[2] >> 31) & 1;
+    tsc_khz = cpuid_calibrate(&lapic_khz);
+    if (!hypervisor && (tsc_khz < lo || tsc_khz > hi)) {
+        /* PIT channel 2 (pc, q35), then channel 0 where the gate is missing (microvm) */
         lapic_khz = 0;
-        tsc_khz = pit0_calibrate(&lapic_khz);
-        if (tsc_khz) tsc_source = "pit0";
+        tsc_khz = pit_calibrate(&lapic_khz);
+        if (tsc_khz) tsc_source = "pit";
+        if (tsc_khz < lo || tsc_khz > hi) {
+            lapic_khz = 0;
+            tsc_khz = pit0_calibrate(&lapic_khz);
+            if (tsc_khz) tsc_source = "pit0";
+        }
     }
-    if (tsc_khz < 50000 || tsc_khz > 20000000) {
-        tsc_khz = 0;
-        lapic_khz = 0;
-        /* 2: CPUID 0x15 (crystal ratio) or 0x16 (base MHz) */
-        cpuid(0, 0, r);
-        uint32_t max = r[0];
-        if (max >= 0x15) {
-            cpuid(0x15, 0, r);
-            if (r[0] && r[1] && r[2]) { tsc_khz = (uint64_t)r[2] / 1000 * r[1] / r[0]; tsc_source = "cpuid15"; }
-        }
-        if (!tsc_khz && max >= 0x16) {
-            cpuid(0x16, 0, r);
-            if (r[0]) { tsc_khz = (uint64_t)r[0] * 1000; tsc_source = "cpuid16"; }
-        }
-        /* 3: hypervisor timing leaf 0x40000010 (TSC kHz, APIC bus kHz) */
-        if (!tsc_khz) {
-            cpuid(0x40000000, 0, r);
-            if (r[0] >= 0x40000010 && r[0] < 0x40010000) {
-                cpuid(0x40000010, 0, r);
-                if (r[0]) { tsc_khz = r[0]; tsc_source = "cpuid40000010"; }
-            }
-        }
-        /* 4: last resort, QEMU-specific (microvm under TCG has no usable PIT):
-         * its LAPIC timer counts at 1 GHz before the divider (QEMU 7.2), i.e.
-         * 62.5 MHz after divide-by-16; measure the TSC against it. */
-        if (!tsc_khz) {
-            lw(LAPIC_TMR_DIV, 0x3);
-            lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
-            lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
-            struct stamp a = take(lapic_cur_read);
-            while (a.val - lr(LAPIC_TMR_CUR) < 312500) cpu_pause();   /* 5 ms */
-            struct stamp b = take(lapic_cur_read);
-            lw(LAPIC_TMR_INIT, 0);
-            uint64_t ns = (uint64_t)(a.val - b.val) * 16;
-            tsc_khz = (b.tsc - a.tsc) * 1000000ull / ns;
-            lapic_khz = 62500;
-            tsc_source = "lapic-assumed-1GHz";
-        }
+    if (tsc_khz < lo || tsc_khz > hi) {
+        /* the LAPIC timer counts at 1 GHz before the divider, i.e. 62.5 MHz
+         * after divide-by-16; measure the TSC against it over 5 ms. */
+        lw(LAPIC_TMR_DIV, 0x3);
+        lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
+        lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
+        struct stamp a = take(lapic_cur_read);
+        while (a.val - lr(LAPIC_TMR_CUR) < 312500) cpu_pause();   /* 5 ms */
+        struct stamp b = take(lapic_cur_read);
+        lw(LAPIC_TMR_INIT, 0);
+        uint64_t ns = (uint64_t)(a.val - b.val) * 16;
+        tsc_khz = (b.tsc - a.tsc) * 1000000ull / ns;
+        lapic_khz = 62500;
+        tsc_source = "lapic-assumed-1GHz";
     }
     if (!lapic_khz || lapic_khz > 10000000) lapic_khz = lapic_calibrate();
     if (!lapic_khz) lapic_khz = 62500;

@@ -29,7 +29,8 @@ void idt_init(void)
 {
     for (int v = 0; v < 256; v++) idt_set(v, isr_table[v], 0);
     idt_set(2, isr_table[2], 1);   /* NMI on IST1 */
-    idt_set(8, isr_table[8], 1);   /* double fault on IST1 */
+    idt_set(8, isr_table[8], 3);   /* double fault on IST3: an NMI on IST1 that faults must
+                                    * not have its frame overwritten by the #DF frame */
     idt_set(14, isr_table[14], 2); /* page fault on IST2: a guard-page hit still reports */
 }
 
@@ -52,6 +53,7 @@ void cpu_setup(struct cpu *c)
     g->gdt[4] = base >> 32;
     g->tss.ist[0] = (uint64_t)&c->ist_stack[0][4096];
     g->tss.ist[1] = (uint64_t)&c->ist_stack[1][4096];
+    g->tss.ist[2] = (uint64_t)&c->ist_stack[2][4096];
     g->tss.iomap = sizeof g->tss;
     struct __attribute__((packed)) { uint16_t lim; uint64_t base; } p = { 5 * 8 - 1, (uint64_t)g->gdt };
     __asm__ volatile("lgdt %0" :: "m"(p));

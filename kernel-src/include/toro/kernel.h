@@ -165,7 +165,7 @@ struct cpu {
     struct toro_thread *umsg_waiters;
     struct heap_cpu *heap;
     struct gdt_tss gt;
-    uint8_t ist_stack[2][4096] __attribute__((aligned(16)));
+    uint8_t ist_stack[3][4096] __attribute__((aligned(16))); /* IST1 NMI, IST2 #PF, IST3 #DF */
 };
 extern struct cpu cpus[TORO_MAX_CPUS];
 extern struct mbox mboxes[TORO_MAX_CPUS][TORO_MAX_CPUS]; /* [receiver][sender] */
