@@ -13,7 +13,15 @@ public enum Accel {
 
 	/** @return KVM when /dev/kvm exists and this process can open it read-write, else TCG. */
 	public static Accel detect() {
-		return kvmUsable() ? KVM : TCG;
+		return detect(DEV_KVM);
+	}
+
+	/**
+	 * @param device the KVM device node to try (tests pass another path)
+	 * @return KVM when {@code device} exists and this process can open it read-write, else TCG
+	 */
+	public static Accel detect(Path device) {
+		return kvmUsable(device) ? KVM : TCG;
 	}
 
 	/** @return this accelerator with AUTO resolved by {@link #detect()}. */
@@ -25,7 +33,7 @@ public enum Accel {
 	public static String kvmStatus() {
 		if (!Files.exists(DEV_KVM))
 			return "KVM is not available (no /dev/kvm: no hardware virtualisation here); QEMU uses TCG";
-		if (!kvmUsable())
+		if (!kvmUsable(DEV_KVM))
 			return "/dev/kvm exists but this user cannot open it (add the user to group kvm); QEMU uses TCG";
 		return "KVM is usable";
 	}
@@ -42,10 +50,10 @@ public enum Accel {
 	}
 
 	/** Opening the device is the only reliable test: permissions, ACLs and namespaces all matter. */
-	private static boolean kvmUsable() {
-		if (!Files.exists(DEV_KVM))
+	private static boolean kvmUsable(Path device) {
+		if (!Files.exists(device))
 			return false;
-		try (RandomAccessFile f = new RandomAccessFile(DEV_KVM.toFile(), "rw")) {
+		try (RandomAccessFile f = new RandomAccessFile(device.toFile(), "rw")) {
 			return true;
 		} catch (IOException | SecurityException e) {
 			return false;

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import toro.studio.qemu.Accel;
 import toro.studio.qemu.Endpoints;
@@ -77,7 +80,16 @@ class QemuArgvTest {
 	@Test
 	void autoAccelResolvesToWhatThisHostHas() {
 		List<String> a = argv(QemuConfig.defaults(Path.of("/k")));
-		assertEquals(Accel.detect().name().toLowerCase(), after(a, "-accel"));
+		Path kvm = Path.of("/dev/kvm");
+		String expected = Files.isReadable(kvm) && Files.isWritable(kvm) ? "kvm" : "tcg";
+		assertEquals(expected, after(a, "-accel"), "auto must pick KVM exactly when /dev/kvm is read-write for us");
+	}
+
+	@Test
+	void detectReadsTheDeviceItIsGiven(@TempDir Path dir) throws IOException {
+		assertEquals(Accel.TCG, Accel.detect(dir.resolve("no-such-kvm")), "a missing device means TCG");
+		Path rw = Files.createFile(dir.resolve("kvm"));
+		assertEquals(Accel.KVM, Accel.detect(rw), "a device we can open read-write means KVM");
 	}
 
 	@Test
