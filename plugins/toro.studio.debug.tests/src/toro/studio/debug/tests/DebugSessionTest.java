@@ -324,6 +324,14 @@ class DebugSessionTest {
     private String state() {
         Object context = DebugUITools.getDebugContext();
         StringBuilder b = new StringBuilder("debug context: ").append(context);
+        if (context instanceof VcpuThread v) {
+            b.append(" (").append(v.getName()).append(", ");
+            try {
+                b.append(v.getStackFrames().length).append(" frames)");
+            } catch (org.eclipse.debug.core.DebugException x) {
+                b.append("stack unreadable: ").append(x.getMessage()).append(')');
+            }
+        }
         if (context instanceof GdbStackFrame f) {
             b.append(" line ").append(f.getLineNumber()).append(" source ").append(f.sourcePath())
                     .append(" -> ").append(launch.getSourceLocator().getSourceElement(f));
@@ -340,7 +348,7 @@ class DebugSessionTest {
                 b.append("; ").append(((VcpuThread) th).getName()).append(" hit ").append(th.getBreakpoints().length);
             }
             String console = GdbConsoles.of(t) == null ? "" : GdbConsoles.of(t).getDocument().get();
-            b.append("; gdb console tail: ").append(console.substring(Math.max(0, console.length() - 600)));
+            b.append("; gdb console tail: ").append(console.substring(Math.max(0, console.length() - 3000)));
         }
         return b.toString();
     }

@@ -112,6 +112,16 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         return snapshot;
     }
 
+    /**
+     * Returns the vCPU the target last stopped on (gdb's selected thread, which exec commands act on), or
+     * null before the first stop is known. The Debug view's selection policy keeps the selection there.
+     */
+    public VcpuThread stoppedThread() {
+        synchronized (threads) {
+            return threads.get(gdbThread);
+        }
+    }
+
     /** Returns the thread of the given vCPU index, or null if gdb reported none. */
     public VcpuThread threadOfCore(int core) {
         synchronized (threads) {
@@ -289,8 +299,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
                 resumed(detail);
                 command.run();
             } catch (Exception e) {
-                suspended = true; // gdb did not resume: show the target stopped again
-                fireSuspendEvent(DebugEvent.CLIENT_REQUEST);
+                refused();
                 requestFailed("gdb refused to " + what + ": " + e.getMessage(), e);
             }
         }
@@ -351,17 +360,32 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         fireSuspendEvent(detail);
         for (IThread t : getThreads()) {
             if (t != focus) {
-                ((VcpuThread) t).suspended(DebugEvent.UNSPECIFIED, null);
+                ((VcpuThread) t).stoppedAlong();
             }
         }
         if (focus != null) {
-            focus.suspended(detail, e);
+            focus.stoppedHere(detail, e.fields() == null ? null : breakpoints.byGdbNumber(e.fields().get("bkptno")));
         }
         refreshThreads();
         snapshot = KernelSnapshot.read(session);
         cores.stopped(snapshot);
         for (IThread t : getThreads()) {
             ((VcpuThread) t).fireChangeEvent(DebugEvent.STATE);
+        }
+    }
+
+    /** Shows the target stopped again after gdb refused to resume it: the threads resumed in vain. */
+    private void refused() {
+        suspended = true;
+        fireSuspendEvent(DebugEvent.CLIENT_REQUEST);
+        VcpuThread focus = thread(gdbThread);
+        for (IThread t : getThreads()) {
+            if (t != focus) {
+                ((VcpuThread) t).stoppedAlong();
+            }
+        }
+        if (focus != null) {
+            focus.stoppedHere(DebugEvent.CLIENT_REQUEST, null);
         }
     }
 

@@ -10,7 +10,6 @@ import org.eclipse.debug.core.model.IThread;
 
 import toro.studio.gdbmi.Frame;
 import toro.studio.gdbmi.GdbThread;
-import toro.studio.gdbmi.StopEvent;
 
 /**
  * One vCPU of the guest, which gdb reports as one thread ("Thread 1.N", details "CPU#k [state]"). Its label
@@ -57,25 +56,34 @@ public final class VcpuThread extends ToroDebugElement implements IThread {
     }
 
     /**
-     * Records a stop of the target. cause is gdb's stop event when this thread is the one that stopped (its
-     * breakpoint number gives the breakpoint hit): it gets a suspend event, on which the Debug view selects
-     * its top frame and shows the source. The other vCPUs (cause null) stopped only because the stub is
-     * all-stop: they get a content change, so that they do not compete for the selection.
+     * Records a stop of the target on this vCPU (the stopping one, or gdb's selected one after a refused
+     * command): hit is the breakpoint it stopped at, or null. The stack is read now, before the other reads
+     * of the stop queue up in gdb, then the suspend event follows: the Debug view selects the top frame and
+     * shows its source.
      */
-    void suspended(int detail, StopEvent cause) {
+    void stoppedHere(int detail, IBreakpoint hit) {
         framesCurrent = false;
-        if (cause == null) {
-            fireChangeEvent(DebugEvent.CONTENT);
-            return;
-        }
-        IBreakpoint b = cause.fields() == null ? null : target().breakpointSync().byGdbNumber(cause.fields().get("bkptno"));
-        hit = b == null ? new IBreakpoint[0] : new IBreakpoint[] { b };
+        this.hit = hit == null ? new IBreakpoint[0] : new IBreakpoint[] { hit };
         try {
-            getStackFrames(); // read now, before the other stop reads queue up in gdb: the Debug view asks next
+            getStackFrames();
         } catch (DebugException e) {
             // the Debug view asks again and shows gdb's message
         }
         fireSuspendEvent(detail);
+    }
+
+    /**
+     * Records a stop of the target that happened on another vCPU (the stub is all-stop): a content change
+     * only, so that this vCPU does not compete for the selection. Its frame objects are dropped: the Debug
+     * view saved its selection when the vCPU resumed, and would restore it on a reused frame object, after
+     * (and over) the stopping vCPU's frame.
+     */
+    void stoppedAlong() {
+        synchronized (this) {
+            framesCurrent = false;
+            frames = null;
+        }
+        fireChangeEvent(DebugEvent.CONTENT);
     }
 
     // --- IThread --------------------------------------------------------------------------------------------
