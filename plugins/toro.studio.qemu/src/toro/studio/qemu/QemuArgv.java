@@ -20,7 +20,7 @@ public final class QemuArgv {
 		List<String> a = new ArrayList<>();
 		a.add(qemu.toString());
 		a.add("-machine");
-		a.add(c.machine().qemuName());
+		a.add(c.machine().machineArgument());
 		a.add("-accel");
 		a.add(c.accel().resolve().name().toLowerCase());
 		a.add("-smp");
