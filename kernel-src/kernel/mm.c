@@ -21,6 +21,18 @@ static void mark(uint64_t p, bool used)
 }
 static bool is_used(uint64_t p) { return bitmap[p / 64] >> (p % 64) & 1; }
 
+/* Number of 1 bits in w. The two common words of the boot-time bitmap, all
+ * used and all free, take no loop: under an emulating hypervisor the loop of
+ * 64 iterations per full word made region_free the largest part of mm_init.
+ * (Loop rather than __builtin_popcountll: there is no libgcc here.) */
+static uint64_t bits_set(uint64_t w)
+{
+    if (w == ~0ull) return 64;
+    uint64_t n = 0;
+    for (; w; w &= w - 1) n++;
+    return n;
+}
+
 static void region_free(uint64_t base, uint64_t len)
 {
     uint64_t s = (base + PAGE - 1) / PAGE, e = (base + len) / PAGE;
@@ -29,7 +41,7 @@ static void region_free(uint64_t base, uint64_t len)
     for (; p < e && (p % 64); p++)
         if (is_used(p)) { mark(p, false); pages_free++; }
     for (; p + 64 <= e; p += 64) {            /* whole words */
-        for (uint64_t w = bitmap[p / 64]; w; w &= w - 1) pages_free++;   /* no libgcc popcount */
+        pages_free += bits_set(bitmap[p / 64]);
         bitmap[p / 64] = 0;
     }
     for (; p < e; p++)
@@ -40,20 +52,45 @@ static void region_free(uint64_t base, uint64_t len)
 
 static void region_reserve(uint64_t base, uint64_t end)
 {
-    for (uint64_t p = base / PAGE; p < (end + PAGE - 1) / PAGE && p < NPAGES; p++)
+    uint64_t p = base / PAGE, e = (end + PAGE - 1) / PAGE;
+    if (e > NPAGES) e = NPAGES;
+    for (; p < e && (p % 64); p++)
+        if (!is_used(p)) { mark(p, true); pages_free--; }
+    for (; p + 64 <= e; p += 64) {            /* whole words, as in region_free */
+        pages_free -= 64 - bits_set(bitmap[p / 64]);
+        bitmap[p / 64] = ~0ull;
+    }
+    for (; p < e; p++)
         if (!is_used(p)) { mark(p, true); pages_free--; }
 }
 
 extern char __kernel_end[];
 
+/* Mark every page below page `top` as used in the bitmap (whole words).
+ * Precondition: top <= NPAGES. Words above are left as they are: nothing
+ * reads a bit at or above page_top (page_alloc stops there, and page_free
+ * only takes pages that page_alloc returned). Why not the whole bitmap: it
+ * covers 8 GiB (256 KiB), and under nested KVM (kvm-pvm), where this kernel's
+ * code is emulated at about 1 us per instruction, filling it cost ~360 ms of
+ * boot for a 128 MiB guest; the words below the top of RAM are 4 KiB there. */
+static void bitmap_fill_used(uint64_t top)
+{
+    memset(bitmap, 0xFF, (top + 63) / 64 * sizeof bitmap[0]);
+}
+
 void mm_init_from(uint64_t start_info)
 {
-    memset(bitmap, 0xFF, sizeof bitmap);
     uint32_t version = *(uint32_t *)(start_info + 4);
     uint64_t mm = version >= 1 ? *(uint64_t *)(start_info + 40) : 0;
     uint32_t n = version >= 1 ? *(uint32_t *)(start_info + 48) : 0;
     if (mm && n) {
         struct hvm_memmap_entry *e = (void *)mm;
+        /* the bitmap words that region_free may touch: up to the end of the
+         * highest usable region (page_top ends there too) */
+        uint64_t top = 0x100000 / PAGE;     /* region_reserve below covers the first MiB */
+        for (uint32_t i = 0; i < n; i++)
+            if (e[i].type == 1 && (e[i].addr + e[i].size) / PAGE > top) top = (e[i].addr + e[i].size) / PAGE;
+        bitmap_fill_used(top < NPAGES ? top : NPAGES);
         for (uint32_t i = 0; i < n; i++)
             if (e[i].type == 1) region_free(e[i].addr, e[i].size);
     } else {
@@ -61,6 +98,8 @@ void mm_init_from(uint64_t start_info)
         outb(0x70, 0x34); uint64_t lo = inb(0x71);
         outb(0x70, 0x35); uint64_t hi = inb(0x71);
         uint64_t above16 = ((hi << 8) | lo) << 16;
+        uint64_t top = (0x100000 + (15ull << 20) + above16) / PAGE;
+        bitmap_fill_used(top < NPAGES ? top : NPAGES);
         region_free(0x100000, (15ull << 20) + above16);
     }
     region_reserve(0, 0x100000);                        /* real-mode area, trampoline */
