@@ -222,6 +222,7 @@ void kmain(uint64_t start_info)
     parse_start_info(start_info);
     kprintf("toro: booting %s, cmdline \"%s\"\n", TORO_VERSION, boot_info.cmdline);
     mm_init_from(start_info);
+    uint64_t memory_tsc = rdtsc();
     platform_discover();
     c->apic_id = lapic_id();
     sched_init_cpu(c);
@@ -230,6 +231,7 @@ void kmain(uint64_t start_info)
     ioapic_init();
     smp_send_init();
     timer_calibrate();
+    uint64_t timer_tsc = rdtsc();
     stacks_init();
     kprintf("toro: %lu MiB RAM, %lu MiB free, %u cores (%s)\n", boot_info.ram_bytes >> 20,
             page_free_count() >> 8, platform.ncpus, platform.source);
@@ -242,12 +244,16 @@ void kmain(uint64_t start_info)
     __atomic_fetch_add(&sched_cpus_running, 1, __ATOMIC_SEQ_CST);
     uint64_t end = rdtsc() + tsc_from_us(3000000);
     while (__atomic_load_n(&sched_cpus_running, __ATOMIC_ACQUIRE) < toro_ncpus && rdtsc() < end) cpu_pause();
+    uint64_t smp_tsc = rdtsc();
     telemetry_init();
     uint64_t ready_tsc = rdtsc();
     kprintf("toro: ready cpus=%u\n", toro_ncpus);
-    /* TCG starts the TSC at 0 at CPU reset: these are times since QEMU reset the CPU */
-    kprintf("toro: note boot: kernel entry at %lu us, ready at %lu us (TSC since reset)\n",
-            tsc_to_us(boot_entry_tsc), tsc_to_us(ready_tsc));
+    /* Offsets from the kernel's entry, not absolute TSC values: KVM does not
+     * reset the TSC at VM start (TCG does), so only differences mean the same
+     * under both. The time before entry (QEMU, firmware) is the host's to measure. */
+    kprintf("toro: boot phases us since kernel entry: memory %lu, timer %lu, smp %lu, ready %lu\n",
+            tsc_to_us(memory_tsc - boot_entry_tsc), tsc_to_us(timer_tsc - boot_entry_tsc),
+            tsc_to_us(smp_tsc - boot_entry_tsc), tsc_to_us(ready_tsc - boot_entry_tsc));
     if (app_main) {
         thread_t *a = thread_create_on(0, app_thread, 0, "app_main");
         if (a) thread_detach(a);
