@@ -7,11 +7,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -22,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * up is dropped; the source never waits.
  */
 public final class TelemetryShare implements AutoCloseable {
+	private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 	private final Path path;
 	private final ServerSocketChannel server;
 	private final List<SocketChannel> clients = new CopyOnWriteArrayList<>();
@@ -42,6 +47,35 @@ public final class TelemetryShare implements AutoCloseable {
 		return Path.of(System.getProperty("java.io.tmpdir"), "toro-" + System.getProperty("user.name"));
 	}
 
+	/**
+	 * Makes sure that {@code dir} is a directory only this user can enter: creates it with mode 0700
+	 * when it is missing, and refuses one that is a symbolic link, belongs to another user or lets
+	 * others in. In /tmp another user can create the directory first, and would then read or spoof
+	 * every run's telemetry.
+	 *
+	 * @return dir
+	 * @throws IOException saying what is wrong with the directory and what to do
+	 */
+	public static Path ensurePrivate(Path dir) throws IOException {
+		try {
+			Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
+		} catch (FileAlreadyExistsException e) {
+			// checked below, like one we made
+		}
+		String fix = "; remove it, or set XDG_RUNTIME_DIR to a private directory";
+		if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))
+			throw new IOException(dir + " is not a directory (a symbolic link or a file)" + fix);
+		String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+		if (!owner.equals(System.getProperty("user.name")))
+			throw new IOException(dir + " belongs to " + owner + ", not to " + System.getProperty("user.name")
+					+ ": that user could read or spoof the telemetry shared there" + fix);
+		Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+		if (!mode.equals(PRIVATE))
+			throw new IOException(dir + " has mode " + PosixFilePermissions.toString(mode)
+					+ ", not rwx------: other users could reach the telemetry shared there" + fix);
+		return dir;
+	}
+
 	/** @return the socket of the run whose QEMU has process id {@code qemuPid}. */
 	public static Path socketOf(long qemuPid) {
 		return directory().resolve("telemetry-" + qemuPid + ".sock");
@@ -53,9 +87,7 @@ public final class TelemetryShare implements AutoCloseable {
 	 * @throws IOException when the directory or the socket cannot be created
 	 */
 	public static TelemetryShare open(long qemuPid) throws IOException {
-		Path dir = directory();
-		if (!Files.isDirectory(dir))
-			Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+		ensurePrivate(directory());
 		Path p = socketOf(qemuPid);
 		Files.deleteIfExists(p); // a pid is unique among live processes: this socket is stale
 		ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -66,7 +98,9 @@ public final class TelemetryShare implements AutoCloseable {
 	/** @return the QEMU pids of the shared runs whose QEMU is still alive (stale sockets are removed). */
 	public static List<Long> running() {
 		List<Long> pids = new ArrayList<>();
-		try (DirectoryStream<Path> ds = Files.newDirectoryStream(directory(), "telemetry-*.sock")) {
+		if (!Files.isDirectory(directory()))
+			return pids;
+		try (DirectoryStream<Path> ds = Files.newDirectoryStream(ensurePrivate(directory()), "telemetry-*.sock")) {
 			for (Path p : ds) {
 				String n = p.getFileName().toString();
 				long pid = Long.parseLong(n.substring("telemetry-".length(), n.length() - ".sock".length()));
@@ -76,7 +110,7 @@ public final class TelemetryShare implements AutoCloseable {
 					Files.deleteIfExists(p);
 			}
 		} catch (IOException | NumberFormatException e) {
-			// no directory yet, or a foreign file: nothing shared
+			// a directory that is not ours, or a foreign file: nothing shared that can be trusted
 		}
 		pids.sort(null);
 		return pids;
@@ -84,6 +118,7 @@ public final class TelemetryShare implements AutoCloseable {
 
 	/** @return a blocking connection to the shared telemetry of {@code qemuPid}. */
 	public static SocketChannel connect(long qemuPid) throws IOException {
+		ensurePrivate(directory());
 		SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
 		ch.connect(UnixDomainSocketAddress.of(socketOf(qemuPid)));
 		return ch;

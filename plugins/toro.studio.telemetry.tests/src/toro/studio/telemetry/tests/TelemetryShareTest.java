@@ -3,15 +3,20 @@ package toro.studio.telemetry.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import toro.studio.telemetry.TelemetryShare;
 
@@ -51,5 +56,36 @@ class TelemetryShareTest {
 			assertEquals(0, share.clients(), "the reader that never reads is dropped once its buffer is full");
 			assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
 		}
+	}
+
+	@Test
+	void aMissingDirectoryIsCreatedPrivateAndAnOpenOneIsRefused(@TempDir Path tmp) throws Exception {
+		Path fresh = TelemetryShare.ensurePrivate(tmp.resolve("toro-me"));
+		assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+		assertEquals(fresh, TelemetryShare.ensurePrivate(fresh), "our own 0700 directory is accepted");
+
+		Path open = Files.createDirectory(tmp.resolve("toro-open"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+		Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+		IOException e = assertThrows(IOException.class, () -> TelemetryShare.ensurePrivate(open));
+		assertTrue(e.getMessage().contains("rwxrwxrwx") && e.getMessage().contains("XDG_RUNTIME_DIR"), e.getMessage());
+
+		Path link = Files.createSymbolicLink(tmp.resolve("toro-link"), fresh);
+		e = assertThrows(IOException.class, () -> TelemetryShare.ensurePrivate(link));
+		assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+	}
+
+	@Test
+	void aDirectoryOfAnotherUserIsRefused(@TempDir Path tmp) throws Exception {
+		Path theirs = TelemetryShare.ensurePrivate(tmp.resolve("toro-theirs"));
+		UserPrincipal nobody;
+		try {
+			nobody = theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+			Files.setOwner(theirs, nobody);
+		} catch (IOException notRoot) {
+			org.junit.jupiter.api.Assumptions.abort("giving a directory to another user needs root: " + notRoot);
+			return;
+		}
+		IOException e = assertThrows(IOException.class, () -> TelemetryShare.ensurePrivate(theirs));
+		assertTrue(e.getMessage().contains("belongs to nobody"), e.getMessage());
 	}
 }
