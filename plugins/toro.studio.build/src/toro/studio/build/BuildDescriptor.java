@@ -185,7 +185,12 @@ public final class BuildDescriptor {
 
 	/** @return {@code build/<profile>/} in the tree (absolute). */
 	public Path buildDir(String profile) throws BuildException {
-		return tree.resolve("build").resolve(checkProfile(profile));
+		Path root = tree.resolve("build").normalize();
+		Path dir = root.resolve(checkProfile(profile)).normalize();
+		// the parser refuses such names; this guards --clean, which empties the directory
+		if (!dir.startsWith(root) || dir.equals(root))
+			throw new BuildException("profile '" + profile + "' does not name a directory inside " + root);
+		return dir;
 	}
 
 	/**

@@ -102,6 +102,10 @@ final class DescriptorParser {
 		if (!name.matches("[A-Za-z0-9_.-]*"))
 			throw error(lineNo, "'" + name + "' is not a valid " + kind + " name",
 					"use letters, digits, '_', '-' and '.' only");
+		if (name.matches("\\.+"))
+			throw error(lineNo, "'" + name + "' is not a valid " + kind + " name: build/" + name
+					+ "/ would be a directory outside the profile's own (and --clean would empty it)",
+					"use a name with a letter or digit, e.g. [" + kind + (kind.equals("profile") ? " release]" : " toro]"));
 		for (Section s : seen)
 			if (s.kind().equals(kind) && s.name().equals(name))
 				throw error(lineNo, "[" + title(s) + "] is defined twice (first at line " + s.line() + ")",
