@@ -1,6 +1,5 @@
 package toro.studio.gdbmi;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -82,8 +81,14 @@ final class Transport {
 	/** The reader loop: one line, one parse, one hand-over; ends with closed(). */
 	private void read() {
 		String why = "gdb closed its output";
-		try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+		try (InputStreamReader pipe = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+			MiLineReader in = new MiLineReader(pipe, MiLineReader.DEFAULT_CAP);
 			for (String line; (line = in.readLine()) != null;) {
+				if (in.truncated()) {
+					sink.unparsed(line.substring(0, 200) + "...", new MiParseException("a line longer than "
+							+ MiLineReader.DEFAULT_CAP + " characters was skipped", MiLineReader.DEFAULT_CAP));
+					continue;
+				}
 				MiRecord r;
 				try {
 					r = MiParser.parse(line);
