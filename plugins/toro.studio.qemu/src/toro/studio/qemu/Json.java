@@ -11,8 +11,15 @@ import java.util.Map;
  * String, Boolean and null. Public so that other toro tools can print the same JSON.
  */
 public final class Json {
+	/**
+	 * The deepest nesting of objects and arrays accepted. QMP's replies nest a few levels; the
+	 * bound keeps a hostile or broken peer from overflowing the reader thread's stack.
+	 */
+	public static final int MAX_DEPTH = 64;
+
 	private final String s;
 	private int i;
+	private int depth;
 
 	private Json(String s) {
 		this.s = s;
@@ -105,9 +112,9 @@ public final class Json {
 		char c = s.charAt(i);
 		switch (c) {
 		case '{':
-			return object();
+			return nested(true);
 		case '[':
-			return array();
+			return nested(false);
 		case '"':
 			return string();
 		case 't':
@@ -120,6 +127,17 @@ public final class Json {
 			if (c == '-' || (c >= '0' && c <= '9'))
 				return number();
 			throw error("unexpected '" + c + "'");
+		}
+	}
+
+	/** Parses an object or an array one level deeper, refusing more than {@link #MAX_DEPTH} levels. */
+	private Object nested(boolean object) {
+		if (++depth > MAX_DEPTH)
+			throw error("nesting deeper than " + MAX_DEPTH + " levels");
+		try {
+			return object ? object() : array();
+		} finally {
+			depth--;
 		}
 	}
 

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,7 +204,7 @@ public final class QmpClient implements AutoCloseable {
 		}
 	}
 
-	/** Routes one line: greeting, reply (by id, else the oldest waiting command) or event. */
+	/** Routes one line: greeting, reply (to the command with its id) or event. */
 	@SuppressWarnings("unchecked")
 	private void dispatch(String line) {
 		if (line.isBlank())
@@ -230,16 +229,16 @@ public final class QmpClient implements AutoCloseable {
 				l.accept(ev);
 		} else if (msg.containsKey("return") || msg.containsKey("error")) {
 			CompletableFuture<Map<String, Object>> f;
+			// Strictly by id: every command we send carries one and QEMU echoes it. A reply with
+			// no id or an unknown one is counted and skipped; it must not complete another
+			// command with an answer that is not its own.
 			synchronized (this) {
-				f = pending.remove(String.valueOf(msg.get("id")));
-				if (f == null && !pending.isEmpty()) {
-					Iterator<CompletableFuture<Map<String, Object>>> it = pending.values().iterator();
-					f = it.next();
-					it.remove();
-				}
+				f = msg.get("id") instanceof String id ? pending.remove(id) : null;
 			}
 			if (f != null)
 				f.complete(msg);
+			else
+				badLines++;
 		} else {
 			badLines++;
 		}

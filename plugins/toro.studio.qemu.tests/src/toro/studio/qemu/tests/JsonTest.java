@@ -2,6 +2,7 @@ package toro.studio.qemu.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,15 @@ class JsonTest {
 	void rejectsBadInputWithOffset() {
 		for (String bad : List.of("", "{", "{\"a\" 1}", "[1,]", "tru", "\"abc", "{} x", "01x", "-"))
 			assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
+	}
+
+	@Test
+	void nestingIsBoundedSoADeepReplyIsAnErrorNotAStackOverflow() {
+		String ok = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+		assertTrue(Json.parse(ok) instanceof List, "MAX_DEPTH levels are accepted");
+		String deep = "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000);
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(deep));
+		assertTrue(e.getMessage().contains("deeper than " + Json.MAX_DEPTH), e.getMessage());
 	}
 
 	@Test

@@ -116,6 +116,20 @@ class QmpClientTest {
 	}
 
 	@Test
+	void aReplyWithoutItsIdCompletesNothingAndDeepNestingIsSkipped() throws Exception {
+		List<String> script = new ArrayList<>(transcript().subList(0, 3));
+		script.add(">> {\"execute\":\"query-status\",\"id\":\"toro-1\"}");
+		script.add("<< {\"return\": {\"status\": \"running\"}, \"id\": \"toro-99\"}");
+		script.add("<< {\"return\": {\"status\": \"running\"}}");
+		script.add("<< " + "[".repeat(100_000) + "]".repeat(100_000));
+		play(script);
+		qmp.handshake(Duration.ofSeconds(5));
+		QmpException e = assertThrows(QmpException.class, qmp::queryStatus);
+		assertTrue(e.getMessage().contains("closed"), "not answered by another command's reply: " + e.getMessage());
+		assertEquals(3, qmp.badLines(), "unknown id, no id, too deep");
+	}
+
+	@Test
 	void pendingCommandFailsWhenQemuGoes() throws Exception {
 		// greeting and capabilities, then a command that QEMU never answers before closing
 		List<String> script = new ArrayList<>(transcript().subList(0, 3));
