@@ -24,6 +24,13 @@ public final class TelemetryDecoder {
 	public static final int HEADER = 10, TRAILER = 4;
 	/** The largest payload the format allows. */
 	public static final int MAX_PAYLOAD = 1024;
+	/**
+	 * Bounds on what one sample may hold, far above the kernel's own (16 cores, 256 threads): a
+	 * CORE or THREAD frame naming a core at or above MAX_CORES, or a THREAD frame beyond
+	 * MAX_THREADS in a sample, is malformed, so that a broken or hostile stream cannot grow the
+	 * decoder's memory without bound.
+	 */
+	public static final int MAX_CORES = 256, MAX_THREADS = 4096;
 	/** Frame types. */
 	public static final int HELLO = 1, CORE = 2, THREAD = 3, SAMPLE_END = 4;
 
@@ -137,6 +144,8 @@ public final class TelemetryDecoder {
 		if (state == null)
 			return false;
 		int cpu = u16(p + 8);
+		if (cpu >= MAX_CORES)
+			return false;
 		for (CoreSample c : cores) {
 			if (c.cpu() == cpu) {
 				// the previous sample's end was lost: its frames belong to no sample
@@ -153,7 +162,7 @@ public final class TelemetryDecoder {
 
 	private boolean thread(int p) {
 		ThreadState state = ThreadState.ofWire(buf[p + 6] & 0xff);
-		if (state == null)
+		if (state == null || u16(p + 4) >= MAX_CORES || threads.size() >= MAX_THREADS)
 			return false;
 		threads.add(new ThreadSample((int) u32(p), u16(p + 4), state, (buf[p + 7] & 1) != 0, u64(p + 8), text(p + 16, 16)));
 		return true;

@@ -54,6 +54,22 @@ class TelemetryDecoderTest {
 	}
 
 	@Test
+	void framesBeyondTheCapsAreMalformedAndTheSampleStillArrives() {
+		Frames f = new Frames().hello(1, 10, 2_000_000, "toro 0.1");
+		f.core(0, 1, 1, 0, 1000, 1, 2, 3, 4, 5, 6);
+		f.core(TelemetryDecoder.MAX_CORES, 1, 1, 0, 1000, 1, 2, 3, 4, 5, 6);
+		f.thread(1, TelemetryDecoder.MAX_CORES + 5, 2, false, 1, "far");
+		for (int t = 0; t < TelemetryDecoder.MAX_THREADS + 10; t++)
+			f.thread(t, 0, 2, false, 1, "t" + t);
+		f.sampleEnd(0, 1, TelemetryDecoder.MAX_THREADS + 10);
+		feed(f.bytes());
+		assertEquals(1, got.size());
+		assertEquals(1, got.get(0).cores().size(), "the core id past the cap is dropped");
+		assertEquals(TelemetryDecoder.MAX_THREADS, got.get(0).threads().size(), "threads stop at the cap");
+		assertEquals(1 + 1 + 10, d.framesCorrupt());
+	}
+
+	@Test
 	void bytesMayArriveOneAtATime() {
 		byte[] b = twoSamples().bytes();
 		for (int i = 0; i < b.length; i++)
