@@ -103,6 +103,27 @@ public class KernelProjectTest {
 				() -> "no marker after the fix; markers: " + markers(project));
 	}
 
+	@Test
+	@Order(4)
+	void aSourceEditedOutsideEclipseIsRebuiltOnTheNextBuild() throws Exception {
+		build();
+		java.nio.file.Path image = project.getLocation().toPath().resolve("build/release/toro.elf");
+		java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(image);
+		java.nio.file.Path source = firstCSource().getLocation().toPath();
+		String text = Files.readString(source);
+		try {
+			// as another editor or git would: Eclipse's resource tree is not told
+			Files.writeString(source, text + "int toro_edited_outside_eclipse;\n");
+			Thread.sleep(20); // a later mtime on file systems with coarse timestamps
+			build();
+			assertTrue(Files.getLastModifiedTime(image).compareTo(before) > 0,
+					"the image is rebuilt after an edit Eclipse did not see, not launched stale");
+		} finally {
+			Files.writeString(source, text);
+			build();
+		}
+	}
+
 	private void build() throws Exception {
 		Workbench.offUi(BUILD, () -> {
 			project.build(IncrementalProjectBuilder.INCREMENTAL_BUILD, new NullProgressMonitor());
