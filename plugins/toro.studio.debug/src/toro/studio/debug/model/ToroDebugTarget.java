@@ -358,14 +358,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
             focus = thread(e.threadId());
         }
         fireSuspendEvent(detail);
-        for (IThread t : getThreads()) {
-            if (t != focus) {
-                ((VcpuThread) t).stoppedAlong();
-            }
-        }
-        if (focus != null) {
-            focus.stoppedHere(detail, e.fields() == null ? null : breakpoints.byGdbNumber(e.fields().get("bkptno")));
-        }
+        suspendThreads(focus, detail, e.fields() == null ? null : breakpoints.byGdbNumber(e.fields().get("bkptno")));
         refreshThreads();
         snapshot = KernelSnapshot.read(session);
         cores.stopped(snapshot);
@@ -378,14 +371,18 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
     private void refused() {
         suspended = true;
         fireSuspendEvent(DebugEvent.CLIENT_REQUEST);
-        VcpuThread focus = thread(gdbThread);
+        suspendThreads(thread(gdbThread), DebugEvent.CLIENT_REQUEST, null);
+    }
+
+    /** Marks every vCPU stopped: the others along with focus first, then focus (if any) at breakpoint hit. */
+    private void suspendThreads(VcpuThread focus, int detail, IBreakpoint hit) {
         for (IThread t : getThreads()) {
             if (t != focus) {
                 ((VcpuThread) t).stoppedAlong();
             }
         }
         if (focus != null) {
-            focus.stoppedHere(DebugEvent.CLIENT_REQUEST, null);
+            focus.stoppedHere(detail, hit);
         }
     }
 
