@@ -324,7 +324,9 @@ class KernelDebugTest {
 			});
 			t.gdb.insertBreakpoint(BreakpointSpec.at("kmain"));
 			t.gdb.cont();
-			assertEquals("kmain", stopped.get(60, TimeUnit.SECONDS).frame().func());
+			StopEvent stop = stopped.get(60, TimeUnit.SECONDS);
+			// seen once in CI (2026-12-03): func "??" at this stop; the whole record says where it was
+			assertEquals("kmain", stop.frame().func(), () -> "stop " + stop.fields() + ", events " + events);
 			assertEquals(List.of("running", "breakpoint 1 hits 1", "stopped breakpoint-hit"), events);
 			assertEquals(1, threads.size(), "one dispatcher thread");
 			assertNotEquals(Thread.currentThread(), threads.iterator().next());
