@@ -20,13 +20,14 @@ import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.gdbmi.mi.MiParseException;
 import toro.studio.qemu.Accel;
+import toro.studio.qemu.GdbStub;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuProcess;
 import toro.studio.telemetry.TelemetryShare;
 
 /**
  * {@code toro debug}: builds the debug image, starts QEMU paused with its gdb
- * stub on 127.0.0.1, connects gdb over MI, sets breakpoints and runs, printing
+ * stub on a Unix socket in the run's private directory, connects gdb over MI, sets breakpoints and runs, printing
  * every stop; or runs a script of debugger commands; or, with neither, says how
  * to attach another debugger and waits.
  */
@@ -49,13 +50,13 @@ final class DebugCommand implements Command {
 		return """
 				usage: toro debug [--profile P] [--target NAME] [--smp N] [--break SYMBOL]... [--hbreak SYMBOL]...
 				                  [--stops N] [--json] [--script FILE] [--wait S] [--machine M] [--append ARGS]
-				                  [--accel auto|kvm|tcg] [--gdb PATH] [--tree DIR]
+				                  [--accel auto|kvm|tcg] [--gdb PATH] [--gdb-tcp PORT] [--tree DIR]
 
 				Builds the image (debug profile: -O0 -g), starts QEMU paused with its gdb
-				stub on 127.0.0.1, connects gdb (MI), sets the breakpoints and runs. At each
-				stop it prints the reason, the stopping thread (a vCPU) and its core, and the
-				stack; after --stops stops it ends the session. Without --break or --script it
-				prints how to attach gdb or the IDE to the stub, and waits until QEMU exits.
+				stub on a Unix socket that only you can open, connects gdb (MI), sets the
+				breakpoints and runs. At each stop it prints the reason, the stopping thread
+				(a vCPU) and its core, and the stack; after --stops stops it ends the session. Without --break or --script it
+				prints how to attach gdb to the stub, and waits until QEMU exits.
 
 				  --profile P      build profile (default debug)
 				  --target NAME    image to debug (default: the descriptor's default, toro)
@@ -74,6 +75,11 @@ final class DebugCommand implements Command {
 				                   under KVM every breakpoint is a hardware one (4 at most), since
 				                   KVM cannot be trusted with QEMU's software breakpoints
 				  --gdb PATH       the gdb to run (default gdb on PATH)
+				  --gdb-tcp PORT   put the stub on TCP at 127.0.0.1:PORT instead (0: a free port),
+				                   for tools that cannot use a Unix socket (CDT's attach launch).
+				                   Unsafe: every local user can connect, and through gdb's
+				                   'monitor' command drive QEMU's monitor as you (write files,
+				                   run commands)
 				  --tree DIR       the kernel tree (default: nearest toro.build, else kernel-src/)
 
 				The guest's console goes to stderr; stdout carries only the results.
@@ -88,7 +94,7 @@ final class DebugCommand implements Command {
 		if (args.stream().noneMatch(a -> a.equals("--profile") || a.startsWith("--profile=")))
 			all.add("--profile=debug");
 		Options o = Options.parse(all, "--profile=", "--target=", "--tree=", "--smp=", "--machine=", "--append=", "--break=*",
-				"--hbreak=*", "--stops=", "--json", "--script=", "--wait=", "--gdb=", "--accel=");
+				"--hbreak=*", "--stops=", "--json", "--script=", "--wait=", "--gdb=", "--accel=", "--gdb-tcp=");
 		RunCommand.noPositional(o);
 		Path script = o.get("--script", null) == null ? null : Path.of(o.get("--script", null));
 		if (script != null && !Files.isReadable(script))
@@ -102,7 +108,9 @@ final class DebugCommand implements Command {
 		CompletableFuture<GdbSession> gdb = drive
 				? CompletableFuture.supplyAsync(() -> GdbSession.start(Path.of(o.get("--gdb", "gdb")), image))
 				: null;
-		try (QemuProcess q = QemuProcess.start(c); TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
+		int tcp = o.get("--gdb-tcp", null) == null ? -1 : o.integer("--gdb-tcp", 0, 0, 65535);
+		try (QemuProcess q = tcp < 0 ? QemuProcess.start(c) : QemuProcess.startWithTcpStub(c, tcp);
+				TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
 				RunCommand.copy(q.console(), term.err, "toro-console");
@@ -149,8 +157,8 @@ final class DebugCommand implements Command {
 		try (GdbSession gdb = started) {
 			gdb.addListener(report);
 			try {
-				gdb.connect("127.0.0.1", q.gdbPort(), Duration.ofSeconds(10));
-				term.progress("gdb connected to QEMU's stub on 127.0.0.1:" + q.gdbPort() + " (" + c(q) + ")");
+				gdb.connect(q.gdbStub().target(), Duration.ofSeconds(10));
+				term.progress("gdb connected to QEMU's stub on " + q.gdbStub() + " (" + c(q) + ")");
 				if (q.config().accel().resolve() == Accel.KVM) {
 					gdb.breakpointsInDebugRegisters(true);
 					term.progress("breakpoints go into the debug registers (hardware, 4 at most): software ones are unreliable under KVM");
@@ -217,10 +225,11 @@ final class DebugCommand implements Command {
 
 	/** No breakpoints, no script: tell how to attach, then wait for QEMU to end. */
 	private static int attachHint(QemuProcess q, Path image, Terminal term) {
-		int port = q.gdbPort();
-		term.out.println("QEMU is paused with its gdb stub on 127.0.0.1:" + port + ". Attach with:");
-		term.out.println("  gdb " + image + " -ex 'set architecture i386:x86-64' -ex 'target remote 127.0.0.1:" + port + "'");
-		term.out.println("or, in Toro Studio, a Toro debug launch with \"attach to 127.0.0.1:" + port + "\".");
+		GdbStub stub = q.gdbStub();
+		term.out.println("QEMU is paused with its gdb stub on " + stub + ". Attach with:");
+		term.out.println("  gdb " + image + " -ex 'set architecture i386:x86-64' -ex 'target remote " + stub.target() + "'");
+		if (stub.isTcp())
+			term.out.println("Every local user can reach that port (--gdb-tcp); without it the stub is a private Unix socket.");
 		term.out.println("Waiting until QEMU exits (Ctrl-C stops it).");
 		term.out.flush();
 		q.exit().join();

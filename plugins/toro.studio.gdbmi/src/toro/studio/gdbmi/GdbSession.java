@@ -275,20 +275,23 @@ public final class GdbSession implements AutoCloseable {
 	// ---- connection and run control ----
 
 	/**
-	 * Connects to a remote stub (QEMU's {@code -gdb tcp:127.0.0.1:PORT}); the target is
-	 * then stopped and {@link #threads()} lists its vCPUs.
+	 * Connects to a remote stub: QEMU's, on a Unix socket ({@code target} is its path) or on TCP
+	 * ({@code target} is HOST:PORT). The target is then stopped and {@link #threads()} lists its
+	 * vCPUs.
 	 *
 	 * @throws GdbException if nothing answers there within {@code timeout}
 	 */
-	public void connect(String host, int port, Duration timeout) {
+	public void connect(String target, Duration timeout) {
+		if (target.isEmpty() || target.chars().anyMatch(Character::isWhitespace))
+			throw new GdbException("cannot connect to the gdb stub at '" + target + "': gdb takes no blank in a remote target");
 		try {
-			// gdb retries a refused connection for connect-timeout seconds: make that our
+			// gdb retries a refused TCP connection for connect-timeout seconds: make that our
 			// timeout, and wait a little longer, so that gdb's own error is what we report.
 			execute("-gdb-set tcp connect-timeout " + Math.max(1, timeout.toSeconds()));
-			execute("-target-select remote " + host + ":" + port, timeout.plusSeconds(5));
+			execute("-target-select remote " + target, timeout.plusSeconds(5));
 		} catch (MiError e) {
-			throw new GdbException("cannot connect to the gdb stub at " + host + ":" + port + ": " + e.gdbMessage()
-					+ " (is QEMU running with -gdb tcp:" + host + ":" + port + "?)", e);
+			throw new GdbException("cannot connect to the gdb stub at " + target + ": " + e.gdbMessage()
+					+ " (is QEMU running with its -gdb stub there?)", e);
 		}
 		waitForStop(timeout);
 		threads();

@@ -82,7 +82,7 @@ public final class QemuLaunch implements CoreModelSource {
 	/**
 	 * Builds (when the configuration asks for it), boots the kernel in QEMU and
 	 * attaches it to {@code launch}. With {@code gdbStub}, QEMU starts halted
-	 * with its GDB stub on 127.0.0.1 ({@link QemuProcess#gdbPort()}).
+	 * with its GDB stub on a Unix socket ({@link QemuProcess#gdbStub()}).
 	 */
 	public static QemuLaunch start(ILaunchConfiguration config, ILaunch launch, boolean gdbStub, IProgressMonitor monitor)
 			throws CoreException {
@@ -240,7 +240,7 @@ public final class QemuLaunch implements CoreModelSource {
 		return version.get();
 	}
 
-	/** The running QEMU (console, telemetry, QMP, gdb port, exit). */
+	/** The running QEMU (console, telemetry, QMP, gdb stub, exit). */
 	public QemuProcess qemu() {
 		return qemu;
 	}

@@ -47,10 +47,18 @@ public final class QemuArgv {
 		a.add("-device");
 		a.add("isa-debug-exit,iobase=0xf4,iosize=0x04");
 		if (c.gdbStub()) {
-			if (e.gdbPort() <= 0)
-				throw new IllegalArgumentException("a GDB stub needs a port");
-			a.add("-gdb");
-			a.add("tcp:127.0.0.1:" + e.gdbPort());
+			if (e.gdb() == null)
+				throw new IllegalArgumentException("a GDB stub needs its endpoint");
+			if (e.gdb().isTcp()) {
+				a.add("-gdb");
+				a.add("tcp:127.0.0.1:" + e.gdb().port());
+			} else {
+				// wait=off: gdb attaches whenever it likes; -S holds the guest until then
+				a.add("-chardev");
+				a.add("socket,id=gdb,path=" + optionValue(e.gdb().socket().toString()) + ",server=on,wait=off");
+				a.add("-gdb");
+				a.add("chardev:gdb");
+			}
 			a.add("-S");
 		}
 		if (c.whyDidItDie()) {

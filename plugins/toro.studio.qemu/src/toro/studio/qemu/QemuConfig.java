@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param accel       the accelerator; AUTO picks KVM when usable
  * @param append      the kernel command line ("" for none), e.g. "telemetry=10 idle=halt"
  * @param extraArgs   appended verbatim after everything else
- * @param gdbStub     start paused (-S) with a GDB stub on 127.0.0.1 at a free port
+ * @param gdbStub     start paused (-S) with a GDB stub (on a Unix socket: see {@link GdbStub})
  * @param whyDidItDie log interrupts and CPU resets ({@code -d int,cpu_reset -D FILE}) to explain a crash
  */
 public record QemuConfig(Path qemu, Path kernel, Machine machine, int cpus, int memoryMiB, Accel accel, String append,

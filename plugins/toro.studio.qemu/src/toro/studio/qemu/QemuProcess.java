@@ -79,43 +79,60 @@ public final class QemuProcess implements AutoCloseable {
 		});
 	}
 
-	/** Starts QEMU with a free GDB port (when the stub is on). See {@link #start(QemuConfig, int)}. */
+	/**
+	 * Starts QEMU and connects to it. A GDB stub, when {@code c.gdbStub()}, listens on a Unix socket
+	 * in the run's private directory ({@link #gdbStub()}).
+	 *
+	 * @throws QemuException with one clear message: the emulator or the kernel is missing, KVM was
+	 *                       asked for but is not usable, or QEMU refused its arguments (its error
+	 *                       line is in the message)
+	 */
 	public static QemuProcess start(QemuConfig c) throws QemuException {
-		return start(c, 0);
+		Path qemu = checked(c);
+		return launch(qemu, c, c.gdbStub() ? 0 : -1);
 	}
 
 	/**
-	 * Starts QEMU and connects to it.
+	 * Starts QEMU with its GDB stub on TCP at 127.0.0.1, for tools that cannot use a Unix socket.
+	 * Every local user can reach that port, and through the stub QEMU's monitor: prefer
+	 * {@link #start(QemuConfig)}.
 	 *
-	 * @param c       the configuration
-	 * @param gdbPort the stub's port on 127.0.0.1 when {@code c.gdbStub()}: 0 picks a free one
-	 *                (retried if another process takes it first), a positive value must be free
-	 * @throws QemuException with one clear message: the emulator or the kernel is missing, KVM was
-	 *                       asked for but is not usable, the port is in use, or QEMU refused its
-	 *                       arguments (its error line is in the message)
+	 * @param c       the configuration; its {@code gdbStub()} must be on
+	 * @param tcpPort the port: 0 picks a free one (retried if another process takes it first), a
+	 *                positive value must be free
+	 * @throws QemuException as {@link #start(QemuConfig)}, or the port is in use
 	 */
-	public static QemuProcess start(QemuConfig c, int gdbPort) throws QemuException {
-		Path qemu = resolveQemu(c.qemu());
-		if (!Files.isRegularFile(c.kernel()))
-			throw new QemuException("kernel image " + c.kernel() + " not found; build it first (toro build)");
-		if (c.accel() == Accel.KVM && Accel.detect() != Accel.KVM)
-			throw new QemuException("--accel kvm was asked for, but " + Accel.kvmStatus() + "; use --accel tcg or auto");
-		if (c.gdbStub() && gdbPort > 0 && Ports.inUse(gdbPort))
-			throw new QemuException("port " + gdbPort + " on 127.0.0.1 is in use; choose another port or let toro pick a free one");
+	public static QemuProcess startWithTcpStub(QemuConfig c, int tcpPort) throws QemuException {
+		if (!c.gdbStub() || tcpPort < 0)
+			throw new IllegalArgumentException("a TCP stub needs gdbStub on and a port >= 0: " + c.gdbStub() + ", " + tcpPort);
+		Path qemu = checked(c);
+		if (tcpPort > 0 && Ports.inUse(tcpPort))
+			throw new QemuException("port " + tcpPort + " on 127.0.0.1 is in use; choose another port or let toro pick a free one");
 		for (int attempt = 1;; attempt++) {
-			int port = !c.gdbStub() ? -1 : gdbPort > 0 ? gdbPort : Ports.freeLoopbackPort();
+			int port = tcpPort > 0 ? tcpPort : Ports.freeLoopbackPort();
 			try {
 				return launch(qemu, c, port);
 			} catch (PortTakenException e) {
-				if (gdbPort > 0 || attempt == 3)
+				if (tcpPort > 0 || attempt == 3)
 					throw new QemuException("port " + port + " on 127.0.0.1 is in use; choose another port or let toro pick a free one");
 			}
 		}
 	}
 
-	private static QemuProcess launch(Path qemu, QemuConfig c, int gdbPort) throws QemuException {
+	/** @return the emulator to run, after checking what can be checked before starting it. */
+	private static Path checked(QemuConfig c) throws QemuException {
+		Path qemu = resolveQemu(c.qemu());
+		if (!Files.isRegularFile(c.kernel()))
+			throw new QemuException("kernel image " + c.kernel() + " not found; build it first (toro build)");
+		if (c.accel() == Accel.KVM && Accel.detect() != Accel.KVM)
+			throw new QemuException("--accel kvm was asked for, but " + Accel.kvmStatus() + "; use --accel tcg or auto");
+		return qemu;
+	}
+
+	/** @param gdbTcpPort as {@link Endpoints#in(Path, int)}: -1 no stub, 0 a Unix socket, else TCP */
+	private static QemuProcess launch(Path qemu, QemuConfig c, int gdbTcpPort) throws QemuException {
 		Path dir = privateDir();
-		Endpoints e = Endpoints.in(dir, gdbPort);
+		Endpoints e = Endpoints.in(dir, gdbTcpPort);
 		List<String> argv = new ArrayList<>();
 		if (Files.isExecutable(SETPRIV))
 			argv.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
@@ -209,9 +226,9 @@ public final class QemuProcess implements AutoCloseable {
 		return telemetry;
 	}
 
-	/** @return the GDB stub's port on 127.0.0.1, or -1 when there is no stub. */
-	public int gdbPort() {
-		return endpoints.gdbPort();
+	/** @return where the GDB stub listens, or null when there is none. */
+	public GdbStub gdbStub() {
+		return endpoints.gdb();
 	}
 
 	/** @return the QMP client, handshake done. */

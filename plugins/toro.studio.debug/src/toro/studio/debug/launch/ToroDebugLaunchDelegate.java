@@ -20,7 +20,7 @@ import toro.studio.qemu.Accel;
 
 /**
  * Debug mode of "Toro Kernel (QEMU)": builds and boots the kernel like run mode but with QEMU halted and its
- * gdb stub on 127.0.0.1, starts gdb on the image through the gdbmi library, connects, installs the
+ * gdb stub on a Unix socket in the run's private directory, starts gdb on the image through the gdbmi library, connects, installs the
  * workspace's breakpoints and a temporary one at the stop symbol (kmain by default), and resumes. The
  * target appears in the Debug view and suspends at the stop symbol with its source shown.
  */
@@ -54,8 +54,8 @@ public final class ToroDebugLaunchDelegate extends LaunchConfigurationDelegate {
                 gdb.console(command);
             }
             long started = System.nanoTime();
-            sub.subTask("Connecting gdb to QEMU's stub on 127.0.0.1:" + qemu.qemu().gdbPort());
-            gdb.connect("127.0.0.1", qemu.qemu().gdbPort(), debug.timeout());
+            sub.subTask("Connecting gdb to QEMU's stub on " + qemu.qemu().gdbStub());
+            gdb.connect(qemu.qemu().gdbStub().target(), debug.timeout());
             // Under KVM software breakpoints are unreliable (see GdbSession.breakpointsInDebugRegisters).
             gdb.breakpointsInDebugRegisters(qemu.qemu().config().accel().resolve() == Accel.KVM);
             long connected = System.nanoTime();

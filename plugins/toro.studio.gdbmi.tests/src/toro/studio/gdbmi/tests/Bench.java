@@ -64,7 +64,7 @@ public final class Bench {
 	private static void step() throws Exception {
 		Path elf = TestKernel.image("debug");
 		try (TestQemu q = TestQemu.start(elf, 1); GdbSession g = GdbSession.start(Path.of("gdb"), elf)) {
-			g.connect("127.0.0.1", q.port, Duration.ofSeconds(20));
+			g.connect(q.target, Duration.ofSeconds(20));
 			g.insertBreakpoint(BreakpointSpec.at("kmain"));
 			g.cont();
 			g.waitForStop(Duration.ofSeconds(60));

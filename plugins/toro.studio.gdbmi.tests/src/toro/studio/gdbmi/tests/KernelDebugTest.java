@@ -49,7 +49,7 @@ class KernelDebugTest {
 			try {
 				GdbSession g = GdbSession.start(Path.of("gdb"), TestKernel.image(profile));
 				try {
-					g.connect("127.0.0.1", q.port, Duration.ofSeconds(20));
+					g.connect(q.target, Duration.ofSeconds(20));
 					return new Target(q, g);
 				} catch (RuntimeException e) {
 					g.close();

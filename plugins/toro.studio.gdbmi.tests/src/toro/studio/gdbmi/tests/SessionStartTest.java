@@ -37,9 +37,13 @@ class SessionStartTest {
 	void connectingWhereNothingListensIsAClearError() throws Exception {
 		try (GdbSession g = GdbSession.start(Path.of("gdb"), TestKernel.image("debug"))) {
 			assertEquals(RunState.DISCONNECTED, g.state());
-			GdbException e = assertThrows(GdbException.class, () -> g.connect("127.0.0.1", 1, Duration.ofSeconds(2)));
+			GdbException e = assertThrows(GdbException.class, () -> g.connect("127.0.0.1:1", Duration.ofSeconds(2)));
 			assertTrue(e.getMessage().contains("cannot connect to the gdb stub at 127.0.0.1:1") && e.getMessage().contains("is QEMU running"),
 					e.getMessage());
+			GdbException none = assertThrows(GdbException.class, () -> g.connect("/nonexistent/gdb.sock", Duration.ofSeconds(2)));
+			assertTrue(none.getMessage().startsWith("cannot connect to the gdb stub at /nonexistent/gdb.sock: "), none.getMessage());
+			GdbException blank = assertThrows(GdbException.class, () -> g.connect("/tmp/a b/gdb.sock", Duration.ofSeconds(2)));
+			assertTrue(blank.getMessage().contains("no blank"), blank.getMessage());
 			assertThrows(GdbException.class, g::cont, "no target: no resume");
 		}
 	}

@@ -10,17 +10,18 @@ import toro.studio.qemu.QemuException;
 import toro.studio.qemu.QemuProcess;
 
 /**
- * The real kernel in QEMU (TCG), paused at reset with its gdb stub on 127.0.0.1,
+ * The real kernel in QEMU (TCG), paused at reset with its gdb stub on a Unix socket,
  * through the QEMU runner. Its console and telemetry are read and dropped so the
  * guest never blocks on a full serial port.
  */
 final class TestQemu implements AutoCloseable {
 	final QemuProcess qemu;
-	final int port;
+	/** gdb's {@code target remote} argument: the stub's socket path. */
+	final String target;
 
 	private TestQemu(QemuProcess qemu) {
 		this.qemu = qemu;
-		this.port = qemu.gdbPort();
+		this.target = qemu.gdbStub().target();
 	}
 
 	/** Starts {@code elf} on {@code cpus} vCPUs, stopped before the first instruction. */

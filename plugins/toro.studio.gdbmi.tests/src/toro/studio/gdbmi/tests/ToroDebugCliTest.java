@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.time.Duration;
@@ -113,8 +114,9 @@ class ToroDebugCliTest {
 	}
 
 	/**
-	 * Without --break or --script, toro debug says where the stub is and waits; an
-	 * external debugger attaches there; stopping toro leaves no QEMU behind.
+	 * Without --break or --script, toro debug says where the stub is (a Unix socket in a 0700
+	 * directory, no TCP port) and waits; an external gdb attaches there with the printed command;
+	 * stopping toro leaves no QEMU behind.
 	 */
 	@Test
 	void withoutBreakpointsItWaitsForAnExternalDebugger() throws Exception {
@@ -123,20 +125,22 @@ class ToroDebugCliTest {
 		try {
 			BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
 			String first = out.readLine();
-			Matcher m = Pattern.compile("gdb stub on 127\\.0\\.0\\.1:(\\d+)").matcher(first == null ? "" : first);
-			assertTrue(m.find(), "first line: " + first);
-			int port = Integer.parseInt(m.group(1));
-			assertTrue(out.readLine().contains("target remote 127.0.0.1:" + port));
+			assertTrue(first != null && first.contains("gdb stub on the Unix socket "), "first line: " + first);
+			Matcher m = Pattern.compile("-ex 'target remote (/\\S+/gdb\\.sock)'$").matcher(out.readLine());
+			assertTrue(m.find(), "the attach command names the socket");
+			Path socket = Path.of(m.group(1));
+			assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+			List<ProcessHandle> qemu = ProcessHandle.allProcesses()
+					.filter(h -> h.info().commandLine().orElse("").contains("path=" + socket + ",server=on")).toList();
+			assertEquals(1, qemu.size(), "one QEMU serves the stub");
+			assertEquals(List.of(), listeners("-ltnpH", qemu.get(0).pid()), "no TCP listener by default");
 			try (GdbSession g = GdbSession.start(Path.of("gdb"), TestKernel.image("debug"))) {
-				g.connect("127.0.0.1", port, Duration.ofSeconds(20));
+				g.connect(socket.toString(), Duration.ofSeconds(20));
 				assertEquals(2, g.threads().size());
 				g.insertBreakpoint(BreakpointSpec.at("kmain"));
 				g.cont();
 				assertEquals("kmain", g.waitForStop(Duration.ofSeconds(60)).frame().func());
 			}
-			List<ProcessHandle> qemu = ProcessHandle.allProcesses()
-					.filter(h -> h.info().commandLine().orElse("").contains("tcp:127.0.0.1:" + port)).toList();
-			assertEquals(1, qemu.size(), "one QEMU serves the stub");
 			p.destroy(); // SIGTERM, as Ctrl-C would
 			assertTrue(p.waitFor(30, TimeUnit.SECONDS), "toro debug did not end on SIGTERM");
 			assertTrue(qemu.get(0).onExit().get(30, TimeUnit.SECONDS) != null);
@@ -145,6 +149,40 @@ class ToroDebugCliTest {
 			p.descendants().forEach(ProcessHandle::destroyForcibly);
 			p.destroyForcibly();
 		}
+	}
+
+	/** --gdb-tcp puts the stub on 127.0.0.1 only, and the hint says that every local user can reach it. */
+	@Test
+	void gdbTcpIsExplicitAndOnLoopback() throws Exception {
+		Process p = new ProcessBuilder("sh", TestKernel.root().resolve("toro").toString(), "debug", "--gdb-tcp", "0")
+				.directory(TestKernel.root().toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		try {
+			BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+			Matcher m = Pattern.compile("gdb stub on 127\\.0\\.0\\.1:(\\d+) \\(TCP\\)").matcher(String.valueOf(out.readLine()));
+			assertTrue(m.find(), "the first line names the port");
+			int port = Integer.parseInt(m.group(1));
+			assertTrue(out.readLine().endsWith("-ex 'target remote 127.0.0.1:" + port + "'"));
+			assertTrue(out.readLine().contains("Every local user can reach that port"));
+			List<ProcessHandle> qemu = ProcessHandle.allProcesses()
+					.filter(h -> h.info().commandLine().orElse("").contains("tcp:127.0.0.1:" + port)).toList();
+			assertEquals(1, qemu.size(), "one QEMU serves the stub");
+			List<String> tcp = listeners("-ltnpH", qemu.get(0).pid());
+			assertEquals(1, tcp.size(), tcp.toString());
+			assertTrue(tcp.get(0).contains(" 127.0.0.1:" + port + " "), tcp.get(0));
+			p.destroy();
+			assertTrue(p.waitFor(30, TimeUnit.SECONDS), "toro debug did not end on SIGTERM");
+		} finally {
+			p.descendants().forEach(ProcessHandle::destroyForcibly);
+			p.destroyForcibly();
+		}
+	}
+
+	/** @return the lines of {@code ss FLAGS} (iproute2) that belong to process {@code pid}. */
+	private static List<String> listeners(String flags, long pid) throws Exception {
+		Process ss = new ProcessBuilder("ss", flags).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		String text = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertEquals(0, ss.waitFor(), "ss " + flags);
+		return text.lines().filter(l -> l.contains("pid=" + pid + ",")).toList();
 	}
 
 	/** QEMU killed while a script waits for a stop: a clear message, status 3, nothing left running. */
@@ -156,17 +194,17 @@ class ToroDebugCliTest {
 				"--wait", "120", "--script", script.toString()).directory(TestKernel.root().toFile()).start();
 		try {
 			BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
-			Pattern connected = Pattern.compile("gdb connected to QEMU's stub on 127\\.0\\.0\\.1:(\\d+)");
-			int port = -1;
-			for (String l; port < 0 && (l = err.readLine()) != null;) {
+			Pattern connected = Pattern.compile("gdb connected to QEMU's stub on the Unix socket (\\S+) \\(");
+			String socket = null;
+			for (String l; socket == null && (l = err.readLine()) != null;) {
 				Matcher m = connected.matcher(l);
 				if (m.find())
-					port = Integer.parseInt(m.group(1));
+					socket = m.group(1);
 			}
-			assertTrue(port > 0, "toro debug never connected");
+			assertTrue(socket != null, "toro debug never connected");
 			Thread.sleep(500); // the script's continue is under way
 			List<ProcessHandle> children = p.descendants().toList();
-			String stub = "tcp:127.0.0.1:" + port;
+			String stub = "path=" + socket + ",server=on";
 			ProcessHandle qemu = children.stream().filter(h -> h.info().commandLine().orElse("").contains(stub)).findFirst().orElseThrow();
 			qemu.destroyForcibly();
 			StringBuilder rest = new StringBuilder();

@@ -193,25 +193,44 @@ class QemuBootTest {
 		}
 	}
 
-	/** With the GDB stub on: QEMU listens on 127.0.0.1 and on its private Unix sockets, nowhere else. */
+	/**
+	 * With the GDB stub on, by default: QEMU has no TCP or UDP listener at all; its Unix sockets,
+	 * the stub's among them, are in the private 0700 directory.
+	 */
 	@Test
-	void noListeningSocketOutsideLoopback() throws Exception {
+	void theGdbStubIsAPrivateUnixSocketByDefault() throws Exception {
 		try (QemuProcess q = QemuProcess.start(config("toro", 1).withGdbStub(true))) {
-			assertTrue(q.gdbPort() > 0);
-			String pid = "pid=" + q.pid() + ",";
-			List<String> tcp = Procs.output(List.of("ss", "-ltnpH")).lines().filter(l -> l.contains(pid)).toList();
-			assertFalse(tcp.isEmpty(), "the GDB stub listens");
-			for (String l : tcp)
-				assertTrue(l.contains(" 127.0.0.1:" + q.gdbPort() + " "), "TCP listener not on 127.0.0.1: " + l);
-			List<String> unix = Procs.output(List.of("ss", "-lxpH")).lines().filter(l -> l.contains(pid)).toList();
+			assertFalse(q.gdbStub().isTcp());
+			assertEquals(q.endpoints().dir(), q.gdbStub().socket().getParent());
+			assertEquals(List.of(), listeners(q, "-ltnpH"), "no TCP listener");
+			assertEquals(List.of(), listeners(q, "-lunpH"), "no UDP listener");
+			List<String> unix = listeners(q, "-lxpH");
+			assertTrue(unix.stream().anyMatch(l -> l.contains(q.gdbStub().socket().toString())), "the stub listens: " + unix);
 			for (String l : unix)
 				assertTrue(l.contains(q.endpoints().dir().toString()), "Unix listener outside the private dir: " + l);
-			List<String> udp = Procs.output(List.of("ss", "-lunpH")).lines().filter(l -> l.contains(pid)).toList();
-			assertEquals(List.of(), udp);
 			assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(q.endpoints().dir())));
 			String status = q.qmp().queryStatus();
 			assertTrue(status.equals("prelaunch") || status.equals("paused"), "-S holds the guest for the debugger: " + status);
 		}
+	}
+
+	/** The TCP stub, asked for explicitly, listens on 127.0.0.1 and nowhere else. */
+	@Test
+	void anExplicitTcpStubListensOnLoopbackOnly() throws Exception {
+		try (QemuProcess q = QemuProcess.startWithTcpStub(config("toro", 1).withGdbStub(true), 0)) {
+			assertTrue(q.gdbStub().isTcp() && q.gdbStub().port() > 0);
+			List<String> tcp = listeners(q, "-ltnpH");
+			assertFalse(tcp.isEmpty(), "the GDB stub listens");
+			for (String l : tcp)
+				assertTrue(l.contains(" 127.0.0.1:" + q.gdbStub().port() + " "), "TCP listener not on 127.0.0.1: " + l);
+			assertEquals(List.of(), listeners(q, "-lunpH"));
+		}
+	}
+
+	/** @return the lines of {@code ss FLAGS} that belong to this QEMU. */
+	private static List<String> listeners(QemuProcess q, String flags) throws Exception {
+		String pid = "pid=" + q.pid() + ",";
+		return Procs.output(List.of("ss", flags)).lines().filter(l -> l.contains(pid)).toList();
 	}
 
 	@Test
@@ -255,7 +274,7 @@ class QemuBootTest {
 		}
 		try (ServerSocket taken = new ServerSocket()) {
 			taken.bind(new InetSocketAddress("127.0.0.1", 0));
-			QemuException port = assertThrows(QemuException.class, () -> QemuProcess.start(ok.withGdbStub(true), taken.getLocalPort()));
+			QemuException port = assertThrows(QemuException.class, () -> QemuProcess.startWithTcpStub(ok.withGdbStub(true), taken.getLocalPort()));
 			assertTrue(port.getMessage().contains("in use"), port.getMessage());
 		}
 		assertEquals(List.of(), Procs.qemusWith(Images.root().toString() + "/kernel-src/build/release/toro.elf -chardev").stream()
