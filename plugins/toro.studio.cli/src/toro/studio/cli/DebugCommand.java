@@ -109,7 +109,7 @@ final class DebugCommand implements Command {
 				? CompletableFuture.supplyAsync(() -> GdbSession.start(Path.of(o.get("--gdb", "gdb")), image))
 				: null;
 		int tcp = o.get("--gdb-tcp", null) == null ? -1 : o.integer("--gdb-tcp", 0, 0, 65535);
-		try (QemuProcess q = tcp < 0 ? QemuProcess.start(c) : QemuProcess.startWithTcpStub(c, tcp);
+		try (QemuProcess q = RunCommand.noted(tcp < 0 ? QemuProcess.start(c) : QemuProcess.startWithTcpStub(c, tcp), term);
 				TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {

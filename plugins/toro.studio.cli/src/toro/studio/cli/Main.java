@@ -3,6 +3,8 @@ package toro.studio.cli;
 import java.util.Arrays;
 import java.util.List;
 
+import toro.studio.qemu.KvmUnusableException;
+
 /**
  * The entry point of the {@code toro} command line: selects the subcommand,
  * runs it, and turns failures into one clear message and an exit status
@@ -44,6 +46,10 @@ public final class Main {
 			return cmd.run(rest, term);
 		} catch (UsageException e) {
 			term.err.println("toro " + name + ": " + e.getMessage() + ". See 'toro " + name + " --help'.");
+			return 2;
+		} catch (KvmUnusableException e) {
+			// asked for explicitly and impossible here: a usage error, not a failed run
+			term.err.println("toro " + name + ": " + e.getMessage());
 			return 2;
 		} catch (Exception e) {
 			String msg = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -62,7 +62,8 @@ final class RunCommand implements Command {
 				  --smp N          number of cores, 1 to 64 (default 1)
 				  --mem MiB        guest memory in MiB (default 128)
 				  --machine M      microvm (default, fastest boot), pc or q35
-				  --accel A        auto (default: kvm when /dev/kvm is usable, else tcg), kvm or tcg
+				  --accel A        auto (default: kvm when /dev/kvm is usable and QEMU accepts it, else
+				                   tcg, saying why), kvm (exit 2 when KVM cannot be used) or tcg
 				  --append ARGS    kernel command line, e.g. "telemetry=20 idle=poll"
 				  --timeout S      stop QEMU after S seconds and exit 124 (default: no limit)
 				  --why            log interrupts and CPU resets; on a crash show the last of them
@@ -70,7 +71,7 @@ final class RunCommand implements Command {
 
 				Exit status: the guest's exit value (0 success, 1 tests failed, 2 panic);
 				124 on timeout; 125 when the guest crashed (triple fault); 1 when the build
-				failed or QEMU could not run; 2 for bad usage.
+				failed or QEMU could not run; 2 for bad usage or --accel kvm where KVM cannot be used.
 				""";
 	}
 
@@ -86,7 +87,7 @@ final class RunCommand implements Command {
 	static int boot(QemuConfig c, int timeoutSeconds, Terminal term) throws QemuException, InterruptedException {
 		term.progress("booting " + c.kernel().getFileName() + " on " + c.machine().qemuName() + ", " + c.cpus() + " core"
 				+ (c.cpus() == 1 ? "" : "s") + ", " + c.accel().resolve().name().toLowerCase());
-		try (QemuProcess q = QemuProcess.start(c); TelemetryShare share = shareTelemetry(q, term)) {
+		try (QemuProcess q = noted(QemuProcess.start(c), term); TelemetryShare share = shareTelemetry(q, term)) {
 			Thread hook = stopOnExit(q, term);
 			try {
 				Thread console = copy(q.console(), term.out, "toro-console");
@@ -180,6 +181,13 @@ final class RunCommand implements Command {
 	static void noPositional(Options o) throws UsageException {
 		if (!o.positional().isEmpty())
 			throw new UsageException("unexpected argument '" + o.positional().get(0) + "'");
+	}
+
+	/** Says on stderr why {@code q} runs under TCG when KVM was hoped for (see QemuProcess.accelNote); returns q. */
+	static QemuProcess noted(QemuProcess q, Terminal term) {
+		if (q.accelNote() != null)
+			term.progress(q.accelNote());
+		return q;
 	}
 
 	/** Stops QEMU when the JVM exits first (Ctrl-C): QMP quit, then signals. */

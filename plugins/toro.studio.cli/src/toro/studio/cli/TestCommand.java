@@ -79,7 +79,7 @@ final class TestCommand implements Command {
 		int[] done = null;
 		ExitStatus status;
 		long t0 = System.nanoTime();
-		try (QemuProcess q = QemuProcess.start(c); TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
+		try (QemuProcess q = RunCommand.noted(QemuProcess.start(c), term); TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
 				Reader reader = new Reader(q, results, console, o.flag("--verbose"), term);

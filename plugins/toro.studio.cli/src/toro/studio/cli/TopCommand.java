@@ -92,7 +92,7 @@ final class TopCommand implements Command {
 			c = c.withAppend((c.append() + " telemetry=" + rate).strip());
 		term.progress("booting " + image.getFileName() + " with " + c.cpus() + " core" + (c.cpus() == 1 ? "" : "s") + " ("
 				+ c.append() + ")");
-		try (QemuProcess q = QemuProcess.start(c)) {
+		try (QemuProcess q = RunCommand.noted(QemuProcess.start(c), term)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
 				RunCommand.copy(q.console(), new PrintStream(OutputStream.nullOutputStream()), "toro-console-drain");

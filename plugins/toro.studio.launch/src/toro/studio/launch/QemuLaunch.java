@@ -147,6 +147,8 @@ public final class QemuLaunch implements CoreModelSource {
 	private void attach() {
 		launch.addProcess(process);
 		process.created();
+		if (qemu.accelNote() != null)
+			streams.messages().append(qemu.accelNote() + "\n");
 		CoreModelSources.put(this);
 		model.addListener(this::modelChanged);
 		consoleReader = daemon("console", this::readConsole);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,7 @@ public final class QemuProcess implements AutoCloseable {
 	private final List<SocketChannel> channels = new ArrayList<>();
 	private final CompletableFuture<ExitStatus> exit;
 	private volatile boolean stopRequested;
+	private volatile String accelNote;
 	private InputStream console;
 	private OutputStream consoleInput;
 	private InputStream telemetry;
@@ -89,7 +91,7 @@ public final class QemuProcess implements AutoCloseable {
 	 */
 	public static QemuProcess start(QemuConfig c) throws QemuException {
 		Path qemu = checked(c);
-		return launch(qemu, c, c.gdbStub() ? 0 : -1);
+		return accelerated(c, r -> launch(qemu, r, c.gdbStub() ? 0 : -1));
 	}
 
 	/**
@@ -111,7 +113,7 @@ public final class QemuProcess implements AutoCloseable {
 		for (int attempt = 1;; attempt++) {
 			int port = tcpPort > 0 ? tcpPort : Ports.freeLoopbackPort();
 			try {
-				return launch(qemu, c, port);
+				return accelerated(c, r -> launch(qemu, r, port));
 			} catch (PortTakenException e) {
 				if (tcpPort > 0 || attempt == 3)
 					throw new QemuException("port " + port + " on 127.0.0.1 is in use; choose another port or let toro pick a free one");
@@ -125,8 +127,47 @@ public final class QemuProcess implements AutoCloseable {
 		if (!Files.isRegularFile(c.kernel()))
 			throw new QemuException("kernel image " + c.kernel() + " not found; build it first (toro build)");
 		if (c.accel() == Accel.KVM && Accel.detect() != Accel.KVM)
-			throw new QemuException("--accel kvm was asked for, but " + Accel.kvmStatus() + "; use --accel tcg or auto");
+			throw new KvmUnusableException(Accel.kvmStatus());
 		return qemu;
+	}
+
+	/** One launch of QEMU with a configuration whose accelerator is KVM or TCG, never AUTO. */
+	private interface Launch {
+		QemuProcess with(QemuConfig resolved) throws QemuException;
+	}
+
+	/**
+	 * Launches with the accelerator resolved. AUTO is KVM when /dev/kvm opens, else TCG with
+	 * {@link #accelNote()} saying why. When QEMU itself refuses KVM at start-up (a nested
+	 * hypervisor lacking a feature, a kernel module missing), AUTO falls back to TCG with QEMU's
+	 * refusal as the note, and an explicit KVM throws {@link KvmUnusableException}.
+	 */
+	private static QemuProcess accelerated(QemuConfig c, Launch launch) throws QemuException {
+		if (c.accel() == Accel.TCG)
+			return launch.with(c);
+		if (c.accel() == Accel.AUTO && Accel.detect() != Accel.KVM)
+			return launch.with(c.withAccel(Accel.TCG)).noted(Accel.kvmStatus());
+		try {
+			return launch.with(c.withAccel(Accel.KVM));
+		} catch (KvmRefusedException e) {
+			if (c.accel() == Accel.KVM)
+				throw new KvmUnusableException("QEMU cannot use KVM here (" + e.getMessage() + ")");
+			return launch.with(c.withAccel(Accel.TCG)).noted("QEMU cannot use KVM here (" + e.getMessage() + "); it uses TCG");
+		}
+	}
+
+	/** Records why the run uses TCG although KVM was hoped for; returns this. */
+	private QemuProcess noted(String why) {
+		accelNote = why;
+		return this;
+	}
+
+	/**
+	 * @return why this run uses TCG although its configuration said AUTO (no usable /dev/kvm, or
+	 *         QEMU's own refusal of KVM), or null when it got the accelerator it asked for
+	 */
+	public String accelNote() {
+		return accelNote;
 	}
 
 	/** @param gdbTcpPort as {@link Endpoints#in(Path, int)}: -1 no stub, 0 a Unix socket, else TCP */
@@ -164,6 +205,8 @@ public final class QemuProcess implements AutoCloseable {
 			if (err.contains("Address already in use"))
 				throw new PortTakenException();
 			String first = QemuStderr.firstError(err);
+			if (c.accel() == Accel.KVM && first != null && first.toLowerCase(Locale.ROOT).contains("kvm"))
+				throw new KvmRefusedException(first);
 			if (first != null)
 				throw new QemuException("QEMU refused to start: " + first + "\n  change the option it names and try again; the command was: "
 						+ String.join(" ", q.argv), x);
@@ -463,6 +506,15 @@ public final class QemuProcess implements AutoCloseable {
 	}
 
 	/** QEMU could not bind the GDB port that was free a moment ago. */
+	/** QEMU's start-up refusal of KVM; the message is QEMU's error line. */
+	private static final class KvmRefusedException extends QemuException {
+		private static final long serialVersionUID = 1L;
+
+		KvmRefusedException(String qemuError) {
+			super(qemuError);
+		}
+	}
+
 	private static final class PortTakenException extends QemuException {
 		private static final long serialVersionUID = 1L;
 
