@@ -15,8 +15,9 @@ import toro.studio.qemu.Accel;
 
 /**
  * {@code toro doctor}: checks every tool the project needs, prints its version
- * or the exact command that installs it, and says whether KVM is usable.
- * Exits 1 when a tool is missing.
+ * or the exact command that installs it, checks that SWT's native code finds
+ * its GTK 3 libraries ({@link SwtCheck}), and says whether KVM is usable.
+ * Exits 1 when a tool or a library is missing.
  */
 final class DoctorCommand implements Command {
 	/** A tool: its command, the arguments that print its version, and its Debian package. */
@@ -49,10 +50,12 @@ final class DoctorCommand implements Command {
 				usage: toro doctor
 
 				Lists every tool Toro Studio needs with its path and version, and the
-				command that installs each missing one; then says whether KVM is usable
+				command that installs each missing one; checks with ldd that the IDE's
+				native code (SWT on GTK 3) finds every library it loads, naming the
+				Debian package of each one missing; then says whether KVM is usable
 				(else QEMU falls back to TCG, slower but complete).
 
-				Exit status: 0 when every tool is present, 1 otherwise.
+				Exit status: 0 when every tool and library is present, 1 otherwise.
 				""";
 	}
 
@@ -69,13 +72,16 @@ final class DoctorCommand implements Command {
 				term.out.printf("  %-20s ok       %s  %s%n", t.command(), version(path, t.versionArgs()), path);
 			}
 		}
+		SwtCheck.Result swt = SwtCheck.run(ToroHome.home());
+		term.out.println("  " + swt.line());
+		missing.addAll(swt.packages());
 		term.out.println("  " + Accel.kvmStatus());
 		if (missing.isEmpty()) {
 			term.out.println("All tools are present.");
 			return 0;
 		}
 		String install = "apt-get update && apt-get install -y " + String.join(" ", missing);
-		term.out.println("Missing tools. Install them with:");
+		term.out.println("Missing tools or libraries. Install them with:");
 		term.out.println("  " + (isRoot() ? install : "sudo sh -c '" + install + "'"));
 		return 1;
 	}
