@@ -87,7 +87,7 @@ final class BenchBuild implements Command {
 				deleteTree(theirs.resolve("build"));
 				fullMake.add(timeMake(theirs, jobs));
 			}
-			line(term, "full build", "toro", median(full), "make -j" + jobs, median(fullMake));
+			line(term, "full build", "toro", Stats.median(full), "make -j" + jobs, Stats.median(fullMake));
 
 			// no-op, in-process as the IDE builder calls it: warm up first
 			for (int i = 0; i < 20; i++)
@@ -101,8 +101,8 @@ final class BenchBuild implements Command {
 				noopCli.add(timeCli(mine, jobs, profile, target));
 			}
 			term.out.printf("%-22s toro in-process %8.2f ms (median of 50, min %.2f ms)%n", "no-op build",
-					median(noop) * 1e3, noop.stream().mapToDouble(d -> d).min().orElse(0) * 1e3);
-			line(term, "no-op build, CLI", "toro script", median(noopCli), "make -j" + jobs, median(noopMake));
+					Stats.median(noop) * 1e3, noop.stream().mapToDouble(d -> d).min().orElse(0) * 1e3);
+			line(term, "no-op build, CLI", "toro script", Stats.median(noopCli), "make -j" + jobs, Stats.median(noopMake));
 
 			// one header touched
 			String header = o.get("--header", null);
@@ -123,8 +123,8 @@ final class BenchBuild implements Command {
 				touch(theirs.resolve(header));
 				touchMake.add(timeMake(theirs, jobs));
 			}
-			line(term, "touched " + header + " (" + stepsRun + " of " + steps.size() + " steps)", "toro", median(touch),
-					"make -j" + jobs, median(touchMake));
+			line(term, "touched " + header + " (" + stepsRun + " of " + steps.size() + " steps)", "toro", Stats.median(touch),
+					"make -j" + jobs, Stats.median(touchMake));
 			return 0;
 		} finally {
 			deleteTree(work);
@@ -192,13 +192,6 @@ final class BenchBuild implements Command {
 
 	private static void touch(Path p) throws IOException {
 		Files.setLastModifiedTime(p, FileTime.from(Instant.now()));
-	}
-
-	private static double median(List<Double> xs) {
-		List<Double> s = new ArrayList<>(xs);
-		s.sort(null);
-		int n = s.size();
-		return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
 	}
 
 	/** Copies a tree's sources (everything but build/). */

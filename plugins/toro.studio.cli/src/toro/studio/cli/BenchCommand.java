@@ -11,6 +11,7 @@ final class BenchCommand implements Command {
 	static List<Command> subjects() {
 		return List.of(
 				new BenchBuild(),
+				new BenchBootCommand(),
 				new BenchIdleCommand());
 	}
 

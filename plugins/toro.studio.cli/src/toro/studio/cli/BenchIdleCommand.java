@@ -159,7 +159,7 @@ final class BenchIdleCommand implements Command {
 	}
 
 	/** @return the accelerators asked for, or TCG plus KVM when usable (saying so when it is not). */
-	private static List<Accel> accels(String list, Terminal term) throws UsageException {
+	static List<Accel> accels(String list, Terminal term) throws UsageException {
 		List<Accel> out = new ArrayList<>();
 		if (list == null) {
 			out.add(Accel.TCG);
