@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,8 @@ class RealKernelTest {
 			BuildResult r = KernelBuild.build(new BuildRequest(copy, null, null, 0, false, false), BuildListener.NONE, () -> false);
 			assertTrue(r.success(), Tree.errors(r));
 			assertTrue(r.problems().stream().noneMatch(p -> p.severity() == Severity.ERROR), Tree.errors(r));
+			assertEquals(List.of(), r.problems().stream().filter(p -> p.tool().equals("abi-check")).toList(),
+					"the shipped assembly has no ABI finding of any severity");
 			assertEquals(copy.resolve("build/release/toro.elf"), r.image());
 			assertTrue(Tree.run("nm", r.image().toString()).contains(" kmain"));
 			String db = Files.readString(copy.resolve("build/release/compile_commands.json"));

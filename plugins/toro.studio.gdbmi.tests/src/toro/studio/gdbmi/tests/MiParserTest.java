@@ -25,9 +25,22 @@ import toro.studio.gdbmi.mi.StreamRecord;
 class MiParserTest {
 	@Test
 	void everyCapturedLineParses() throws Exception {
-		for (String f : List.of("qemu-toro-smp4.mi", "linux-threads.mi", "qemu-killed-running.mi", "qemu-disasm-source.mi"))
-			for (String line : Fixtures.miLines(f))
-				MiParser.parse(line);
+		for (String f : List.of("qemu-toro-smp4.mi", "linux-threads.mi", "qemu-killed-running.mi", "qemu-disasm-source.mi")) {
+			List<String> lines = Fixtures.miLines(f);
+			assertTrue(lines.size() > 10, f + " holds a session, not " + lines.size() + " lines");
+			for (String line : lines) {
+				MiRecord r = MiParser.parse(line);
+				// the record's type follows from the line's first character after the token
+				char c = line.replaceFirst("^[0-9]+", "").charAt(0);
+				Class<?> expected = c == '^' ? ResultRecord.class : "*+=".indexOf(c) >= 0 ? AsyncRecord.class
+						: "~@&".indexOf(c) >= 0 ? StreamRecord.class : Prompt.class;
+				assertInstanceOf(expected, r, line);
+				if (r instanceof StreamRecord s)
+					assertEquals(c, s.kind(), line);
+				if (r instanceof AsyncRecord a)
+					assertEquals(c, a.kind(), line);
+			}
+		}
 	}
 
 	@Test

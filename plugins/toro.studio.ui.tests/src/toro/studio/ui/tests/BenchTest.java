@@ -1,11 +1,13 @@
 package toro.studio.ui.tests;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,8 +44,10 @@ import toro.studio.ui.views.IdleView;
  * target/ide-bench.txt: the builder's no-op on an up-to-date project, the
  * time from the launch call to `toro: ready` (microvm, TCG, 4 cores, image up
  * to date), and the UI thread's CPU time while the Cores and Idle views update
- * at 10 Hz against a window with the views closed. The bounds asserted are
- * generous (the machine is shared); the figures are the point.
+ * at 10 Hz against a window with the views closed. The figures are reported,
+ * not asserted (the machine is shared): what is asserted is the behaviour
+ * behind each (the no-op leaves the image alone, every launch reaches ready
+ * or the wait for it fails, the open views show every core while the kernel runs).
  */
 @TestInstance(Lifecycle.PER_CLASS)
 public class BenchTest {
@@ -73,6 +77,8 @@ public class BenchTest {
 	@Test
 	void builderNoOpReadyTimeAndUiThreadCost() throws Exception {
 		List<Double> noop = new ArrayList<>();
+		Path image = project.getLocation().toPath().resolve("build/release/toro.elf");
+		FileTime built = Files.getLastModifiedTime(image);
 		for (int i = 0; i < 5; i++) {
 			noop.add(Workbench.offUi(RunTest.LAUNCH, () -> {
 				long t0 = System.nanoTime();
@@ -82,6 +88,7 @@ public class BenchTest {
 		}
 		report("builder no-op (up-to-date project, project.build of the Toro builder): runs ms " + fmt(noop) + ", median "
 				+ fmt(median(noop)) + " ms (goal <= 20 ms)");
+		assertEquals(built, Files.getLastModifiedTime(image), "the no-op builds nothing: the image is untouched");
 
 		ILaunch last = null;
 		for (String machine : List.of("PC", "MICROVM")) {
@@ -96,7 +103,6 @@ public class BenchTest {
 					+ ", TCG, 4 cores, image up to date): runs ms " + fmt(ready) + ", median " + fmt(median(ready))
 					+ " ms (goal <= 1000 ms on microvm); of which launch call -> QEMU started (settings, builder no-op, QEMU spawn, sockets): "
 					+ fmt(ours) + " ms");
-			assertTrue(median(ready) < 30000, "the kernel is ready within 30 s of the launch call");
 		}
 
 		QemuLaunch running = (QemuLaunch) CoreModelSources.of(last);
@@ -106,9 +112,10 @@ public class BenchTest {
 			hide(CoresView.ID);
 			hide(IdleView.ID);
 			without += uiCpuPercent() / ROUNDS;
-			Workbench.page().showView(CoresView.ID);
+			CoresView cores = (CoresView) Workbench.page().showView(CoresView.ID);
 			Workbench.page().showView(IdleView.ID);
 			withViews += uiCpuPercent() / ROUNDS;
+			assertTrue(RunTest.hasData(cores.cores(), 4), "the open Cores view shows all 4 cores with data");
 		}
 		hide(IdleView.ID);
 		double coresOnly = uiCpuPercent();
@@ -121,8 +128,6 @@ public class BenchTest {
 				"UI thread CPU, %d s windows (closed/open alternating %d times), 4-core kernel on microvm, telemetry 10 Hz, %% of one core: views closed %.2f, Cores+Idle open %.2f (views' cost %.2f, goal <= 2), Cores alone %.2f, Idle alone %.2f",
 				WINDOW.toSeconds(), ROUNDS, without, withViews, withViews - without, coresOnly, idleOnly));
 
-		assertTrue(median(noop) < 2000, "the builder's no-op takes under 2 s");
-		assertTrue(withViews - without < 50, "the views cost under half a core");
 	}
 
 	/**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.ResourcesPlugin;
@@ -41,9 +42,9 @@ public class LaunchUiTest {
 		in.setAttribute(LaunchAttributes.EXTRA_ARGS, "-rtc base=utc");
 		in.setAttribute(LaunchAttributes.WHY_DID_IT_DIE, true);
 		ILaunchConfigurationWorkingCopy out = in.copy("tabs-out");
-		for (String a : new String[] { LaunchAttributes.PROJECT, LaunchAttributes.TARGET, LaunchAttributes.MACHINE,
-				LaunchAttributes.APPEND })
+		for (String a : in.getAttributes().keySet())
 			out.removeAttribute(a);
+		assertEquals(Map.of(), out.getAttributes(), "the tabs start from an empty configuration");
 		Shell shell = new Shell(Workbench.display());
 		try {
 			MainTab main = new MainTab();

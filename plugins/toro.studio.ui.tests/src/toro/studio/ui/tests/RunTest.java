@@ -240,8 +240,8 @@ public class RunTest {
 		}
 	}
 
-	/** True when there are {@code n} cores and the kernel reported activity on them. */
+	/** True when there are {@code n} cores and the kernel reported activity on every one of them. */
 	static boolean hasData(List<CoreView> cores, int n) {
-		return cores.size() == n && cores.stream().anyMatch(c -> c.idlePercent() > 0 || c.contextSwitchesPerSec() > 0);
+		return cores.size() == n && cores.stream().allMatch(c -> c.idlePercent() > 0 || c.contextSwitchesPerSec() > 0);
 	}
 }
