@@ -50,7 +50,8 @@ final class DebugCommand implements Command {
 		return """
 				usage: toro debug [--profile P] [--target NAME] [--smp N] [--break SYMBOL]... [--hbreak SYMBOL]...
 				                  [--stops N] [--json] [--script FILE] [--wait S] [--machine M] [--append ARGS]
-				                  [--accel auto|kvm|tcg] [--gdb PATH] [--gdb-tcp PORT] [--tree DIR]
+				                  [--accel auto|kvm|tcg] [--soft-breakpoints] [--gdb PATH] [--gdb-tcp PORT]
+				                  [--tree DIR]
 
 				Builds the image (debug profile: -O0 -g), starts QEMU paused with its gdb
 				stub on a Unix socket that only you can open, connects gdb (MI), sets the
@@ -65,7 +66,8 @@ final class DebugCommand implements Command {
 				  --hbreak SYMBOL  hardware breakpoint; repeatable
 				  --stops N        stops to report before ending the session (default 1)
 				  --json           one JSON object per stop / script command on stdout:
-				                   reason, thread, core, frames [{func, file, line, addr}]
+				                   reason, thread, core, frames [{func, file, line, addr}];
+				                   reason kvm-internal-error adds rip and detail
 				  --script FILE    run debugger commands, one per line: break LOC, hbreak LOC,
 				                   continue, step, next, finish, print EXPR, info threads, bt, quit
 				  --wait S         seconds to wait for a stop before interrupting the target (default 60)
@@ -74,6 +76,8 @@ final class DebugCommand implements Command {
 				  --accel A        auto (default: kvm when /dev/kvm is usable, else tcg), kvm or tcg;
 				                   under KVM every breakpoint is a hardware one (4 at most), since
 				                   KVM cannot be trusted with QEMU's software breakpoints
+				  --soft-breakpoints  --break uses int3 even under KVM (where the host's KVM
+				                   cannot run them, the stop is reported as kvm-internal-error)
 				  --gdb PATH       the gdb to run (default gdb on PATH)
 				  --gdb-tcp PORT   put the stub on TCP at 127.0.0.1:PORT instead (0: a free port),
 				                   for tools that cannot use a Unix socket (CDT's attach launch).
@@ -94,7 +98,7 @@ final class DebugCommand implements Command {
 		if (args.stream().noneMatch(a -> a.equals("--profile") || a.startsWith("--profile=")))
 			all.add("--profile=debug");
 		Options o = Options.parse(all, "--profile=", "--target=", "--tree=", "--smp=", "--machine=", "--append=", "--break=*",
-				"--hbreak=*", "--stops=", "--json", "--script=", "--wait=", "--gdb=", "--accel=", "--gdb-tcp=");
+				"--hbreak=*", "--stops=", "--json", "--script=", "--wait=", "--gdb=", "--accel=", "--gdb-tcp=", "--soft-breakpoints");
 		RunCommand.noPositional(o);
 		Path script = o.get("--script", null) == null ? null : Path.of(o.get("--script", null));
 		if (script != null && !Files.isReadable(script))
@@ -140,7 +144,7 @@ final class DebugCommand implements Command {
 	/** Connects gdb to QEMU, then runs the script or the breakpoints; closes gdb. */
 	private static int session(Options o, QemuProcess q, GdbSession started, Path script, int stops, Duration wait, Terminal term)
 			throws Exception {
-		DebugPrinter print = new DebugPrinter(term.out, o.flag("--json"));
+		DebugPrinter print = new DebugPrinter(term.out, o.flag("--json"), q::kvmInternalError);
 		CountDownLatch ended = new CountDownLatch(1);
 		GdbListener report = new GdbListener() {
 			@Override
@@ -159,7 +163,7 @@ final class DebugCommand implements Command {
 			try {
 				gdb.connect(q.gdbStub().target(), Duration.ofSeconds(10));
 				term.progress("gdb connected to QEMU's stub on " + q.gdbStub() + " (" + c(q) + ")");
-				if (q.config().accel().resolve() == Accel.KVM) {
+				if (q.config().accel().resolve() == Accel.KVM && !o.flag("--soft-breakpoints")) {
 					gdb.breakpointsInDebugRegisters(true);
 					term.progress("breakpoints go into the debug registers (hardware, 4 at most): software ones are unreliable under KVM");
 				}
@@ -172,7 +176,8 @@ final class DebugCommand implements Command {
 				for (int i = 0; i < stops; i++) {
 					gdb.cont();
 					StopEvent e = awaitStop(gdb, wait);
-					print.stop(null, e, gdb.stack(e.threadId()));
+					if (print.stop(null, e, gdb.stack(e.threadId())))
+						return 1; // KVM cannot run this vCPU on
 				}
 				return 0;
 			} catch (GdbException e) {

@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import toro.studio.gdbmi.Breakpoint;
 import toro.studio.gdbmi.Frame;
 import toro.studio.gdbmi.GdbThread;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.qemu.Json;
+import toro.studio.qemu.KvmInternalError;
 
 /**
  * How {@code toro debug} prints its results on stdout: readable lines, or with
@@ -18,24 +20,48 @@ import toro.studio.qemu.Json;
  * names the script command it answers in "command" (absent for --break stops).
  */
 final class DebugPrinter {
+	/** The reason printed for a vCPU that KVM could not run on (gdb itself says SIGABRT). */
+	static final String KVM_INTERNAL_ERROR = "kvm-internal-error";
+	/** How long QEMU's report may trail gdb's SIGABRT (QEMU writes it first; this is slack). */
+	private static final long REPORT_WAIT_MS = 500;
 	private final PrintStream out;
 	private final boolean json;
+	private final Supplier<KvmInternalError> kvmError;
 
-	DebugPrinter(PrintStream out, boolean json) {
+	/** @param kvmError QEMU's KVM internal error report, or null while there is none */
+	DebugPrinter(PrintStream out, boolean json, Supplier<KvmInternalError> kvmError) {
 		this.out = out;
 		this.json = json;
+		this.kvmError = kvmError;
 	}
 
-	/** A stop: reason, thread, core, then the stack. */
-	void stop(String command, StopEvent e, List<Frame> frames) {
+	/**
+	 * A stop: reason, thread, core, then the stack. A SIGABRT for which QEMU reported a KVM
+	 * internal error is printed as exactly that, with the RIP and what to do.
+	 *
+	 * @return true when it was a KVM internal error: the vCPU cannot go on
+	 */
+	boolean stop(String command, StopEvent e, List<Frame> frames) {
+		KvmInternalError kvm = "SIGABRT".equals(e.fields().get("signal-name")) ? kvmReport() : null;
+		String reason = kvm != null ? KVM_INTERNAL_ERROR : e.reason();
 		if (json) {
 			Map<String, Object> o = object(command);
-			o.put("reason", e.reason());
+			o.put("reason", reason);
 			o.put("thread", e.threadId());
 			o.put("core", e.core());
+			if (kvm != null) {
+				o.put("rip", kvm.rip());
+				o.put("detail", kvm.summary() + "; " + KvmInternalError.ADVICE);
+			}
 			o.put("frames", frames(frames));
 			out.println(Json.write(o));
-			return;
+			return kvm != null;
+		}
+		if (kvm != null) {
+			out.println(KVM_INTERNAL_ERROR + ": thread " + e.threadId() + ", core " + e.core() + ": " + kvm.summary());
+			out.println("  " + KvmInternalError.ADVICE);
+			printFrames(frames);
+			return true;
 		}
 		String why = e.reason() == null ? "stopped" : e.reason();
 		if ("breakpoint-hit".equals(e.reason()))
@@ -44,6 +70,23 @@ final class DebugPrinter {
 			why += " (" + e.fields().get("signal-name") + ")";
 		out.println(why + ": thread " + e.threadId() + ", core " + e.core());
 		printFrames(frames);
+		return false;
+	}
+
+	/** @return QEMU's report, waiting briefly for it to reach its stderr file; null if there is none. */
+	private KvmInternalError kvmReport() {
+		long end = System.nanoTime() + REPORT_WAIT_MS * 1_000_000;
+		for (;;) {
+			KvmInternalError k = kvmError.get();
+			if (k != null || System.nanoTime() > end)
+				return k;
+			try {
+				Thread.sleep(20);
+			} catch (InterruptedException x) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		}
 	}
 
 	/** A backtrace. */

@@ -16,6 +16,7 @@ import toro.studio.build.KernelBuild;
 import toro.studio.build.Problem;
 import toro.studio.qemu.Accel;
 import toro.studio.qemu.ExitStatus;
+import toro.studio.qemu.KvmInternalError;
 import toro.studio.qemu.Machine;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuException;
@@ -120,6 +121,12 @@ final class RunCommand implements Command {
 		}
 		if (s.crashed()) {
 			term.progress(s.detail());
+			KvmInternalError kvm = q.kvmInternalError();
+			if (kvm != null) {
+				term.progress("QEMU's report, with the vCPU's registers:");
+				kvm.report().forEach(term.err::println);
+				return CRASHED;
+			}
 			List<String> why = q.whyLog(30);
 			if (why.isEmpty()) {
 				term.progress("run again with --why to see the guest's last interrupts and CPU resets");

@@ -7,7 +7,8 @@ package toro.studio.qemu;
  * @param guestValue the value v the guest wrote to isa-debug-exit (QEMU exits (v&lt;&lt;1)|1):
  *                   0 success, 1 tests failed, 2 panic; null when the guest did not exit that way
  * @param crashed    the guest ended QEMU without isa-debug-exit: a triple fault or a reset under
- *                   {@code -no-reboot} (QEMU status 0 that nobody asked for)
+ *                   {@code -no-reboot} (QEMU status 0 that nobody asked for), or a vCPU that KVM
+ *                   could not run on ({@link KvmInternalError})
  * @param killed     QEMU was ended from outside: by {@link QemuProcess#stop()} or by a signal
  * @param detail     one line for a person: what happened
  */
@@ -27,6 +28,9 @@ public record ExitStatus(int qemuStatus, Integer guestValue, boolean crashed, bo
 	 * @param stderr        everything QEMU wrote on stderr
 	 */
 	public static ExitStatus of(int status, boolean stopRequested, String stderr) {
+		KvmInternalError kvm = KvmInternalError.find(stderr);
+		if (kvm != null) // QEMU paused the machine; whoever ended QEMU afterwards, the guest crashed here
+			return new ExitStatus(status, null, true, false, kvm.summary() + "; " + KvmInternalError.ADVICE);
 		String error = QemuStderr.firstError(stderr);
 		if (status > 128 && status < 128 + 32)
 			return new ExitStatus(status, null, false, true,

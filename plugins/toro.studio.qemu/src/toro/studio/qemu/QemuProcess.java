@@ -224,6 +224,8 @@ public final class QemuProcess implements AutoCloseable {
 		SocketChannel mon = connectUnix(endpoints.qmp(), deadline);
 		qmp = new QmpClient(ChannelStreams.in(mon), ChannelStreams.out(mon), "pid " + process.pid());
 		qmp.handshake(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000_000L)));
+		if (!config.gdbStub())
+			qmp.addEventListener(this::endOnInternalError);
 	}
 
 	private SocketChannel connectUnix(Path path, long deadline) throws QemuException {
@@ -252,6 +254,30 @@ public final class QemuProcess implements AutoCloseable {
 				throw new QemuException("interrupted while connecting to QEMU");
 			}
 		}
+	}
+
+	/**
+	 * A STOP in a run without a debugger. When KVM paused the machine on an internal error
+	 * (run state internal-error), nothing can resume it: QEMU is ended, and its exit status says
+	 * why ({@link KvmInternalError}). Under a debugger the machine stays, for gdb to inspect. The
+	 * query runs off the QMP reader thread, which must not block.
+	 */
+	private void endOnInternalError(QmpEvent e) {
+		if (!e.name().equals("STOP"))
+			return;
+		CompletableFuture.runAsync(() -> {
+			try {
+				if ("internal-error".equals(qmp.queryStatus()))
+					stop();
+			} catch (QmpException x) {
+				// QEMU is gone already: its exit status tells the rest
+			}
+		});
+	}
+
+	/** @return QEMU's report of a vCPU that KVM could not run on, from its stderr, or null. */
+	public KvmInternalError kvmInternalError() {
+		return KvmInternalError.find(stderrText());
 	}
 
 	/** @return COM1 as the guest writes it. */

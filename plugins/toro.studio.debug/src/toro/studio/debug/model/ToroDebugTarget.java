@@ -25,6 +25,7 @@ import toro.studio.gdbmi.GdbThread;
 import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.launch.QemuLaunch;
+import toro.studio.qemu.KvmInternalError;
 
 /**
  * The kernel running in QEMU, seen through gdb: one target per debug launch, one {@link VcpuThread} per vCPU.
@@ -43,6 +44,8 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
     private final List<Consumer<String>> consoleListeners = new CopyOnWriteArrayList<>();
     /** Console output printed while no listener was registered yet. */
     private final StringBuilder backlog = new StringBuilder();
+    /** QEMU's report once a vCPU stopped on a KVM internal error; it cannot run on. */
+    private volatile KvmInternalError kvmError;
     private final Object execLock = new Object();
     private volatile boolean suspended;
     /** gdb's selected thread, which exec commands act on: the stopping thread after a stop. */
@@ -184,7 +187,8 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
 
     @Override
     public String getName() {
-        return name;
+        KvmInternalError k = kvmError;
+        return k == null ? name : name + " [" + k.summary() + "]";
     }
 
     @Override
@@ -351,6 +355,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
      */
     void stopped(StopEvent e, int detail) {
         suspended = true;
+        noteKvmInternalError(e);
         gdbThread = e.threadId();
         VcpuThread focus = thread(e.threadId());
         if (focus == null) {
@@ -364,6 +369,22 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         cores.stopped(snapshot);
         for (IThread t : getThreads()) {
             ((VcpuThread) t).fireChangeEvent(DebugEvent.STATE);
+        }
+    }
+
+    /**
+     * gdb reports a vCPU that KVM could not run on as SIGABRT; QEMU's stderr says what it was. The console
+     * then says exactly that, with the RIP and what to do, and the target's label carries it.
+     */
+    private void noteKvmInternalError(StopEvent e) {
+        if (!"SIGABRT".equals(e.fields().get("signal-name"))) {
+            return;
+        }
+        KvmInternalError k = qemu.qemu().kvmInternalError();
+        if (k != null) {
+            kvmError = k;
+            consoleOutput("[" + k.summary() + ": " + KvmInternalError.ADVICE + "]\n");
+            fireChangeEvent(DebugEvent.STATE);
         }
     }
 

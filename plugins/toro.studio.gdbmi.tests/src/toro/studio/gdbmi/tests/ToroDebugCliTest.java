@@ -68,6 +68,33 @@ class ToroDebugCliTest {
 		assertTrue(stop.contains("\"addr\":\"0x"), stop);
 	}
 
+	/**
+	 * A software breakpoint forced under KVM: where the host's KVM runs gdb's int3 it is a
+	 * breakpoint hit at kmain; where it cannot (this project's nested KVM host) the stop is
+	 * reported as kvm-internal-error at the breakpoint's address, with what to do; never as
+	 * gdb's bare SIGABRT. Either way nothing is left running.
+	 */
+	@Test
+	void aSoftBreakpointUnderKvmStopsAsAHitOrAsAKvmInternalError() throws Exception {
+		assumeTrue(Accel.detect() == Accel.KVM, Accel.kvmStatus());
+		Run r = toro("debug", "--break", "kmain", "--json", "--accel", "kvm", "--soft-breakpoints");
+		String set = r.out().stream().filter(l -> l.startsWith("{\"command\":\"break kmain\"")).findFirst()
+				.orElseThrow(() -> new AssertionError(r.out() + r.err()));
+		assertTrue(set.contains("\"hardware\":false"), set);
+		Matcher addr = Pattern.compile("\"addr\":\"(0x[0-9a-f]+)\"").matcher(set);
+		assertTrue(addr.find(), set);
+		String stop = r.out().stream().filter(l -> l.startsWith("{\"reason\"")).findFirst().orElseThrow(() -> new AssertionError(r.out() + r.err()));
+		assertFalse(stop.contains("signal-received"), "a bare SIGABRT: " + stop);
+		if (stop.startsWith("{\"reason\":\"kvm-internal-error\"")) {
+			assertTrue(stop.contains("\"rip\":\"" + addr.group(1) + "\""), "the RIP is the breakpoint's: " + stop);
+			assertTrue(stop.contains("--accel tcg") && stop.contains("hbreak"), "says what to do: " + stop);
+			assertEquals(1, r.status(), r.err());
+		} else {
+			assertTrue(stop.startsWith("{\"reason\":\"breakpoint-hit\",\"thread\":1,\"core\":0,\"frames\":[{\"func\":\"kmain\""), stop);
+			assertEquals(0, r.status(), r.err());
+		}
+	}
+
 	/** Under KVM every breakpoint takes a debug register: the fifth is refused with why, not at resume. */
 	@Test
 	void fifthBreakpointUnderKvmIsRefusedWithTheReason() throws Exception {
