@@ -113,6 +113,9 @@ void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint32_t page);
 void lapic_timer_arm(uint64_t deadline_tsc); /* one-shot; 0 = disarm */
 void timer_calibrate(void);
+/* hypervisor_kind(): from CPUID.1:ECX[31] and the CPUID 0x40000000 signature */
+enum { HV_NONE, HV_KVM, HV_TCG, HV_OTHER };
+int hypervisor_kind(void);
 void pic_pit_disable(void);
 void ioapic_init(void);
 
