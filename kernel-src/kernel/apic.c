@@ -3,6 +3,7 @@
 
 uint64_t tsc_khz;
 uint64_t lapic_khz;
+bool tsc_synced_by_hypervisor;
 static const char *tsc_source = "?";
 
 #define LAPIC_ID      0x020
@@ -350,7 +351,8 @@ int hypervisor_kind(void)
 /* kvmclock_calibrate: the TSC kHz from KVM's clock record, 0 when KVM offers
  * no kvmclock. Precondition: hypervisor_kind() == HV_KVM, boot core. Registers
  * kvmclock_area for this core (bit 0 of the MSR value = enable), reads the
- * TSC-to-ns scale under the version protocol, and unregisters it again (MSR
+ * TSC-to-ns scale and the flags under the version protocol (sets
+ * tsc_synced_by_hypervisor from the flags), and unregisters it again (MSR
  * value 0): nothing else reads the record, and KVM must not keep writing into
  * kernel memory. KVM fills the record before the vCPU runs again after the
  * MSR write, so the first read normally succeeds; the bound on the retries
@@ -371,11 +373,13 @@ static uint64_t kvmclock_calibrate(void)
     wrmsr(msr, (uint64_t)(uintptr_t)&kvmclock_area | 1);
     uint32_t mul = 0;
     int8_t shift = 0;
+    uint8_t flags = 0;
     for (int tries = 0; tries < 100000; tries++) {
         uint32_t v0 = pv->version;
         barrier();       /* x86 keeps loads in order; only the compiler could move them */
         mul = pv->tsc_to_system_mul;
         shift = pv->tsc_shift;
+        flags = pv->flags;
         barrier();
         uint32_t v1 = pv->version;
         if (v0 && !(v0 & 1) && v0 == v1) break;
@@ -384,6 +388,9 @@ static uint64_t kvmclock_calibrate(void)
     }
     wrmsr(msr, 0);
     if (!mul || shift < -10 || shift > 10) return 0;
+    /* PVCLOCK_TSC_STABLE_BIT: KVM keeps all vCPUs' TSCs on one offset (its
+     * master clock), and an INIT does not change a vCPU's TSC under KVM */
+    tsc_synced_by_hypervisor = flags & 1;
     /* ns per TSC tick = mul * 2^shift / 2^32, so
      * kHz = 10^6 * 2^32 / (mul * 2^shift). 10^6 * 2^32 < 2^52, so up to 10 left
      * shifts fit in 64 bits before the division; rounded to the nearest kHz. */
