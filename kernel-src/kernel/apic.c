@@ -3,6 +3,7 @@
 
 uint64_t tsc_khz;
 uint64_t lapic_khz;
+bool tsc_synced_by_hypervisor;
 static const char *tsc_source = "?";
 
 #define LAPIC_ID      0x020
@@ -142,7 +143,9 @@ static uint32_t pit2_read(void)
 }
 static uint32_t lapic_cur_read(void) { return lr(LAPIC_TMR_CUR); }
 
-static struct stamp take(uint32_t (*read)(void))
+/* take_w: the tightest of 8 bracketed reads of a reference counter; the stamp
+ * is the bracket's midpoint, *width_out its width in TSC ticks. */
+static struct stamp take_w(uint32_t (*read)(void), uint64_t *width_out)
 {
     struct stamp best = { 0, 0 };
     uint64_t width = ~0ull;
@@ -152,7 +155,15 @@ static struct stamp take(uint32_t (*read)(void))
         uint64_t b = rdtsc();
         if (b - a < width) { width = b - a; best.tsc = a + (b - a) / 2; best.val = v; }
     }
+    *width_out = width;
     return best;
+}
+
+/* take: take_w without the width. */
+static struct stamp take(uint32_t (*read)(void))
+{
+    uint64_t w;
+    return take_w(read, &w);
 }
 
 /* PIT channel 2 counting down from 0xFFFF (mode 0, gate on, speaker off):
@@ -225,16 +236,42 @@ static uint64_t pit0_calibrate(uint64_t *lapic_out)
     return khz;
 }
 
-/* LAPIC timer against the known TSC over about 5 ms (bracketed stamps). */
-static uint64_t lapic_calibrate(void)
+/* Measure the LAPIC timer (divide-by-16, running free from 0xFFFFFFFF)
+ * against the TSC. Returns the LAPIC ticks counted and sets *tsc_out to the
+ * TSC ticks over the same window; 0 if the timer did not move.
+ * The window is not fixed: it ends as soon as the error bound is below 0.1%,
+ * or at max_lapic LAPIC ticks, or at max_tsc TSC ticks (0 = no TSC bound).
+ * The error of one stamp is at most half its bracket (the read happened
+ * somewhere inside it), so the bound is (half of both widths) / window, a
+ * ratio of TSC ticks that needs no known frequency; at least 2000 LAPIC
+ * ticks are counted so their granularity stays under 0.05% too. 0.1% is
+ * far inside what the timers need: a LAPIC/TSC ratio off by 0.1% makes a
+ * 10 ms sleep's interrupt 10 us late, or early, which the scheduler
+ * re-arms for (it compares the deadline with the TSC). Under TCG on this
+ * project's 2-core host a bracket was 200-400 TSC ticks, so the window
+ * ended after 5000-9000 LAPIC ticks (80-145 us instead of the former fixed
+ * 5 ms) and the TSC came within 0.012% of kvmclock's figure for the same
+ * host. A host preemption inside the window costs nothing (both counters
+ * keep running); one inside a bracket widens it, and take_w keeps the
+ * tightest of its 8 tries, or the window grows to keep the bound. */
+static uint32_t lapic_measure(uint32_t max_lapic, uint64_t max_tsc, uint64_t *tsc_out)
 {
+    lw(LAPIC_TMR_DIV, 0x3);
     lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
     lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
-    struct stamp a = take(lapic_cur_read);
-    while (rdtsc() - a.tsc < tsc_khz * 5) cpu_pause();
-    struct stamp b = take(lapic_cur_read);
+    uint64_t wa, wb;
+    struct stamp a = take_w(lapic_cur_read, &wa), b;
+    /* the loop bound only matters for a timer that never moves */
+    for (uint32_t i = 0;; i++) {
+        b = take_w(lapic_cur_read, &wb);
+        uint32_t ticks = a.val - b.val;
+        uint64_t dt = b.tsc - a.tsc;
+        if (ticks >= max_lapic || (max_tsc && dt >= max_tsc) || i >= 1000000) break;
+        if (ticks >= 2000 && (wa + wb) / 2 * 1000 <= dt) break;
+    }
     lw(LAPIC_TMR_INIT, 0);
-    return (uint64_t)(a.val - b.val) * tsc_khz / (b.tsc - a.tsc);
+    *tsc_out = b.tsc - a.tsc;
+    return a.val - b.val;
 }
 
 /* Hypervisor timing before anything else: CPUID 0x40000010 (TSC kHz in eax,
@@ -263,20 +300,129 @@ static uint64_t cpuid_calibrate(uint64_t *lapic_out)
     return 0;
 }
 
-/* Calibrate the TSC and the LAPIC timer; sets tsc_khz and lapic_khz and prints
- * the source. Precondition: lapic_init ran on the boot core. Order: CPUID
- * timing leaves; the PIT only where CPUID.1:ECX[31] says there is no
- * hypervisor (bare metal, and TCG without the hypervisor bit); last, the
- * LAPIC timer's 1 GHz base (QEMU's emulated and KVM's in-kernel LAPIC both
- * count at 1 GHz), which needs no PIT (microvm with pit=off). */
-void timer_calibrate(void)
+/* ---------------------------------------------------------------- kvmclock */
+/* The pvclock_vcpu_time_info record KVM fills in guest memory (the KVM
+ * documentation's Documentation/virt/kvm/x86/msr.rst, MSR_KVM_SYSTEM_TIME_NEW):
+ * guest time in ns = system_time + scaled(tsc - tsc_timestamp), where
+ * scaled(d) = ((d << tsc_shift, or >> -tsc_shift when negative) * mul) >> 32.
+ * 32 bytes; aligned to 32 so it never straddles a page (older KVMs map only
+ * the page the address is in). The kernel is identity mapped (kernel.ld: loaded
+ * at 1 MiB, physical = virtual), so its address is its physical address. */
+struct pvclock_time {
+    uint32_t version;        /* odd while KVM updates the record */
+    uint32_t pad0;
+    uint64_t tsc_timestamp;
+    uint64_t system_time;
+    uint32_t tsc_to_system_mul;
+    int8_t tsc_shift;
+    uint8_t flags;
+    uint8_t pad[2];
+} __attribute__((packed));
+_Static_assert(sizeof(struct pvclock_time) == 32, "pvclock_vcpu_time_info is 32 bytes");
+static struct pvclock_time kvmclock_area __attribute__((aligned(32)));
+
+#define MSR_KVM_SYSTEM_TIME_OLD 0x12          /* KVM_FEATURE_CLOCKSOURCE, bit 0 */
+#define MSR_KVM_SYSTEM_TIME_NEW 0x4b564d01    /* KVM_FEATURE_CLOCKSOURCE2, bit 3 */
+
+/* hypervisor_kind: what CPUID says this kernel runs on. HV_NONE when
+ * CPUID.1:ECX[31] is clear (bare metal, or a hypervisor that hides itself);
+ * else HV_KVM for the signature "KVMKVMKVM\0\0\0" at CPUID 0x40000000, HV_TCG
+ * for QEMU's "TCGTCGTCGTCG", HV_OTHER for any other. Cached after the first
+ * call; callable on any core (CPUID is the same on all). */
+int hypervisor_kind(void)
+{
+    static int kind = -1;
+    if (kind >= 0) return kind;
+    uint32_t r[4];
+    cpuid(1, 0, r);
+    if (!((r[2] >> 31) & 1)) return kind = HV_NONE;
+    cpuid(0x40000000, 0, r);
+    char sig[13];
+    memcpy(sig, &r[1], 4);
+    memcpy(sig + 4, &r[2], 4);
+    memcpy(sig + 8, &r[3], 4);
+    sig[12] = 0;
+    /* compared as 12 bytes: KVM pads its 9 letters with NULs */
+    if (!memcmp(sig, "KVMKVMKVM\0\0\0", 12)) return kind = HV_KVM;
+    if (!memcmp(sig, "TCGTCGTCGTCG", 12)) return kind = HV_TCG;
+    return kind = HV_OTHER;
+}
+
+/* kvmclock_calibrate: the TSC kHz from KVM's clock record, 0 when KVM offers
+ * no kvmclock. Precondition: hypervisor_kind() == HV_KVM, boot core. Registers
+ * kvmclock_area for this core (bit 0 of the MSR value = enable), reads the
+ * TSC-to-ns scale and the flags under the version protocol (sets
+ * tsc_synced_by_hypervisor from the flags), and unregisters it again (MSR
+ * value 0): nothing else reads the record, and KVM must not keep writing into
+ * kernel memory. KVM fills the record before the vCPU runs again after the
+ * MSR write, so the first read normally succeeds; the bound on the retries
+ * only guards against a KVM that never does. */
+static uint64_t kvmclock_calibrate(void)
 {
     uint32_t r[4];
+    cpuid(0x40000000, 0, r);
+    /* eax = highest hypervisor leaf; old KVMs return 0 there, meaning 0x40000001 */
+    if (r[0] && r[0] < 0x40000001) return 0;
+    cpuid(0x40000001, 0, r);
+    uint32_t msr;
+    if (r[0] & (1u << 3)) msr = MSR_KVM_SYSTEM_TIME_NEW;
+    else if (r[0] & (1u << 0)) msr = MSR_KVM_SYSTEM_TIME_OLD;
+    else return 0;
+    volatile struct pvclock_time *pv = &kvmclock_area;
+    memset(&kvmclock_area, 0, sizeof kvmclock_area);
+    wrmsr(msr, (uint64_t)(uintptr_t)&kvmclock_area | 1);
+    uint32_t mul = 0;
+    int8_t shift = 0;
+    uint8_t flags = 0;
+    for (int tries = 0; tries < 100000; tries++) {
+        uint32_t v0 = pv->version;
+        barrier();       /* x86 keeps loads in order; only the compiler could move them */
+        mul = pv->tsc_to_system_mul;
+        shift = pv->tsc_shift;
+        flags = pv->flags;
+        barrier();
+        uint32_t v1 = pv->version;
+        if (v0 && !(v0 & 1) && v0 == v1) break;
+        mul = 0;
+        cpu_pause();
+    }
+    wrmsr(msr, 0);
+    if (!mul || shift < -10 || shift > 10) return 0;
+    /* PVCLOCK_TSC_STABLE_BIT: KVM keeps all vCPUs' TSCs on one offset (its
+     * master clock), and an INIT does not change a vCPU's TSC under KVM */
+    tsc_synced_by_hypervisor = flags & 1;
+    /* ns per TSC tick = mul * 2^shift / 2^32, so
+     * kHz = 10^6 * 2^32 / (mul * 2^shift). 10^6 * 2^32 < 2^52, so up to 10 left
+     * shifts fit in 64 bits before the division; rounded to the nearest kHz. */
+    uint64_t num = 1000000ull << 32;
+    if (shift < 0) num <<= -shift;
+    uint64_t khz = (num + mul / 2) / mul;
+    if (shift > 0) khz = (khz + (1ull << (shift - 1))) >> shift;
+    tsc_source = "kvmclock";
+    return khz;
+}
+
+/* Calibrate the TSC and the LAPIC timer; sets tsc_khz and lapic_khz and prints
+ * the source. Precondition: lapic_init ran on the boot core. Order:
+ * 1. CPUID timing leaves (0x40000010, 0x15, 0x16);
+ * 2. under KVM, kvmclock's TSC scale;
+ * 3. the PIT, only where CPUID.1:ECX[31] says there is no hypervisor (bare
+ *    metal): under a hypervisor each PIT access is a trap and the PIT is often
+ *    absent (microvm, pit=off);
+ * 4. last, the TSC measured against the LAPIC timer's 1 GHz base, with the
+ *    short adaptive window of lapic_measure.
+ * The LAPIC rate: from the leaf or the PIT run when they give it; under KVM or
+ * QEMU's TCG known without measuring: KVM's in-kernel LAPIC and QEMU's
+ * emulated one (hw/intc/apic_common.c counts in QEMU_CLOCK_VIRTUAL ns) both
+ * count at 1 GHz before the divider, 62.5 MHz after divide-by-16. Else it is
+ * measured against the now known TSC. */
+void timer_calibrate(void)
+{
     static const uint64_t lo = 50000, hi = 20000000;
-    cpuid(1, 0, r);
-    int hypervisor = (r[2] >> 31) & 1;
+    int hv = hypervisor_kind();
     tsc_khz = cpuid_calibrate(&lapic_khz);
-    if (!hypervisor && (tsc_khz < lo || tsc_khz > hi)) {
+    if (hv == HV_KVM && (tsc_khz < lo || tsc_khz > hi)) tsc_khz = kvmclock_calibrate();
+    if (hv == HV_NONE && (tsc_khz < lo || tsc_khz > hi)) {
         /* PIT channel 2 (pc, q35), then channel 0 where the gate is missing (microvm) */
         lapic_khz = 0;
         tsc_khz = pit_calibrate(&lapic_khz);
@@ -287,22 +433,24 @@ void timer_calibrate(void)
             if (tsc_khz) tsc_source = "pit0";
         }
     }
+    if ((hv == HV_KVM || hv == HV_TCG) && (!lapic_khz || lapic_khz > 10000000)) lapic_khz = 62500;
     if (tsc_khz < lo || tsc_khz > hi) {
-        /* the LAPIC timer counts at 1 GHz before the divider, i.e. 62.5 MHz
-         * after divide-by-16; measure the TSC against it over 5 ms. */
-        lw(LAPIC_TMR_DIV, 0x3);
-        lw(LAPIC_LVT_TMR, (1 << 16) | VEC_TIMER);
-        lw(LAPIC_TMR_INIT, 0xFFFFFFFF);
-        struct stamp a = take(lapic_cur_read);
-        while (a.val - lr(LAPIC_TMR_CUR) < 312500) cpu_pause();   /* 5 ms */
-        struct stamp b = take(lapic_cur_read);
-        lw(LAPIC_TMR_INIT, 0);
-        uint64_t ns = (uint64_t)(a.val - b.val) * 16;
-        tsc_khz = (b.tsc - a.tsc) * 1000000ull / ns;
+        /* the LAPIC timer counts at 1 GHz before the divider (QEMU and KVM;
+         * an assumption elsewhere), i.e. 16 ns per tick after divide-by-16;
+         * at most 5 ms (312500 ticks). */
+        uint64_t dt;
+        uint32_t ticks = lapic_measure(312500, 0, &dt);
+        if (!ticks) panic("no PIT, no timing leaf and a LAPIC timer that does not count");
+        tsc_khz = dt * 62500ull / ticks;
         lapic_khz = 62500;
         tsc_source = "lapic-assumed-1GHz";
     }
-    if (!lapic_khz || lapic_khz > 10000000) lapic_khz = lapic_calibrate();
+    if (!lapic_khz || lapic_khz > 10000000) {
+        /* the TSC is known here: at most 5 ms of it */
+        uint64_t dt;
+        uint32_t ticks = lapic_measure(0xFFFFFFFF, tsc_khz * 5, &dt);
+        lapic_khz = dt ? (uint64_t)ticks * tsc_khz / dt : 0;
+    }
     if (!lapic_khz) lapic_khz = 62500;
     kprintf("toro: tsc %lu kHz (%s), lapic timer %lu kHz\n", tsc_khz, tsc_source, lapic_khz);
 }
@@ -313,3 +461,6 @@ TORO_SYM(lapic_send_ipi);
 TORO_SYM(timer_calibrate);
 TORO_SYM(ioapic_init);
 TORO_SYM(delay_us);
+TORO_SYM(hypervisor_kind);
+TORO_SYM(kvmclock_calibrate);
+TORO_SYM(lapic_measure);

@@ -87,6 +87,7 @@ uint64_t cmdline_uint(const char *key, uint64_t def);
 /* ---- time ---- */
 extern uint64_t tsc_khz;       /* calibrated TSC frequency */
 extern uint64_t lapic_khz;     /* LAPIC timer input clock (after the divider) */
+extern bool tsc_synced_by_hypervisor; /* kvmclock's TSC-stable flag: no AP TSC sync needed */
 static inline uint64_t tsc_from_us(uint64_t us) { return us * tsc_khz / 1000; }
 static inline uint64_t tsc_to_us(uint64_t t) { return t * 1000 / tsc_khz; }
 static inline uint64_t tsc_to_ns(uint64_t t) { return t * 1000000 / tsc_khz; }
@@ -113,6 +114,9 @@ void lapic_send_init(uint32_t apic_id);
 void lapic_send_sipi(uint32_t apic_id, uint32_t page);
 void lapic_timer_arm(uint64_t deadline_tsc); /* one-shot; 0 = disarm */
 void timer_calibrate(void);
+/* hypervisor_kind(): from CPUID.1:ECX[31] and the CPUID 0x40000000 signature */
+enum { HV_NONE, HV_KVM, HV_TCG, HV_OTHER };
+int hypervisor_kind(void);
 void pic_pit_disable(void);
 void ioapic_init(void);
 
