@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,6 +49,12 @@ public final class GdbSession implements AutoCloseable {
 	private String interpreter;
 	private volatile boolean closing;
 	private volatile boolean debugRegistersOnly;
+	/** Shared by commands that read the stopped target, exclusive for a resume until its ^running. */
+	private final ReentrantReadWriteLock resumeGate = new ReentrantReadWriteLock();
+	/** Whether the image's code is declared read-only to gdb (see breakpointsInDebugRegisters). */
+	private boolean codeReadOnly;
+	/** A code section in {@code info files}: "0x0000000000100000 - 0x00000000001083cd is .text". */
+	private static final Pattern CODE_SECTION = Pattern.compile("0x([0-9a-f]+) - 0x([0-9a-f]+) is \\.text\\S*");
 
 	private GdbSession(String name) {
 		dispatcher = new EventDispatcher(name);
@@ -339,7 +346,31 @@ public final class GdbSession implements AutoCloseable {
 			throw new GdbException("the target is running; interrupt it before " + command);
 		if (s == RunState.EXITED || s == RunState.DISCONNECTED)
 			throw new GdbException("cannot " + command + ": " + (run.endReason() != null ? run.endReason() : "not connected to a target"));
-		execute(command);
+		resumeGate.writeLock().lock();
+		try {
+			execute(command);
+		} finally {
+			resumeGate.writeLock().unlock();
+		}
+	}
+
+	/**
+	 * Runs a command that reads the stopped target's memory. It is refused while the target runs,
+	 * and never crosses a resume on its way: gdb 13 aborts (a fatal internal error) when
+	 * {@code -data-disassemble} arrives between {@code -exec-next} and its {@code ^running}, as a
+	 * view refreshing on another thread can make happen.
+	 *
+	 * @throws GdbException if the target is running
+	 */
+	private ResultRecord readStopped(String command, String what) {
+		resumeGate.readLock().lock();
+		try {
+			if (run.state() == RunState.RUNNING)
+				throw new GdbException("cannot " + what + " while the target is running; suspend it first");
+			return execute(command);
+		} finally {
+			resumeGate.readLock().unlock();
+		}
 	}
 
 	/**
@@ -400,9 +431,38 @@ public final class GdbSession implements AutoCloseable {
 	 * must trap: on nested KVM the trap fails as an emulation error (QEMU stops the VM with "KVM
 	 * internal error", gdb sees SIGABRT), and on bare-metal KVM one written before the code is loaded
 	 * is overwritten. Debug registers work on every host; x86 has four (DR0-DR3).
+	 *
+	 * gdb's own breakpoints too: {@code next} over a call, {@code finish} and {@code until} plant
+	 * momentary ones at return addresses. The image's code sections are declared read-only to gdb
+	 * ({@code mem LO HI ro}, other memory stays accessible), and with {@code breakpoint auto-hw} gdb
+	 * then turns every breakpoint in code into a hardware one. A step of that kind needs a free
+	 * debug register: with four user breakpoints it fails with gdb's error instead of stopping.
 	 */
 	public void breakpointsInDebugRegisters(boolean on) {
+		if (on && !codeReadOnly) {
+			console("set breakpoint auto-hw on");
+			console("set mem inaccessible-by-default off");
+			for (long[] r : codeSections(console("info files")))
+				console(String.format("mem 0x%x 0x%x ro", r[0], r[1]));
+			codeReadOnly = true;
+		}
 		debugRegistersOnly = on;
+	}
+
+	/**
+	 * @param infoFiles what gdb's {@code info files} printed
+	 * @return [start, end) of each code section of the image, once each (gdb lists the exec file's
+	 *         and the remote target's sections): lines "0xLO - 0xHI is .text..."
+	 */
+	static List<long[]> codeSections(String infoFiles) {
+		List<long[]> out = new ArrayList<>();
+		Matcher m = CODE_SECTION.matcher(infoFiles);
+		while (m.find()) {
+			long lo = Long.parseUnsignedLong(m.group(1), 16), hi = Long.parseUnsignedLong(m.group(2), 16);
+			if (out.stream().noneMatch(r -> r[0] == lo && r[1] == hi))
+				out.add(new long[] { lo, hi });
+		}
+		return out;
 	}
 
 	/** @return whether every breakpoint goes into a debug register. */
@@ -451,18 +511,22 @@ public final class GdbSession implements AutoCloseable {
 	public List<GdbThread> threads() {
 		List<GdbThread> list = new ArrayList<>();
 		for (MiTuple t : execute("-thread-info").results().list("threads").tuples()) {
-			int id = t.integer("id", -1);
-			String details = t.string("details");
-			int core = t.integer("core", -1);
-			if (details != null) {
-				Matcher m = CPU.matcher(details);
-				if (m.find())
-					core = Integer.parseInt(m.group(1));
+			try {
+				int id = t.integer("id", -1);
+				String details = t.string("details");
+				int core = t.integer("core", -1);
+				if (details != null) {
+					Matcher m = CPU.matcher(details);
+					if (m.find())
+						core = Integer.parseInt(m.group(1));
+				}
+				if (core >= 0)
+					coreOfThread.put(id, core);
+				MiTuple f = t.tuple("frame");
+				list.add(new GdbThread(id, t.string("target-id"), core, details, f == null ? null : Frame.of(f)));
+			} catch (RuntimeException e) { // a CPU number past int, a frame without what Frame needs
+				throw new GdbException("gdb's answer to -thread-info is malformed (" + e + "): " + t, e);
 			}
-			if (core >= 0)
-				coreOfThread.put(id, core);
-			MiTuple f = t.tuple("frame");
-			list.add(new GdbThread(id, t.string("target-id"), core, details, f == null ? null : Frame.of(f)));
 		}
 		return list;
 	}
@@ -552,17 +616,22 @@ public final class GdbSession implements AutoCloseable {
 	 * @throws GdbException if any of them cannot be read
 	 */
 	public byte[] readMemory(long addr, int len) {
-		MiList blocks = execute("-data-read-memory-bytes 0x" + Long.toHexString(addr) + " " + len).results().list("memory");
+		String cmd = "-data-read-memory-bytes 0x" + Long.toHexString(addr) + " " + len;
+		MiList blocks = readStopped(cmd, "read memory").results().list("memory");
 		byte[] out = new byte[len];
 		int got = 0;
-		for (MiTuple b : blocks.tuples()) {
-			long begin = b.address("begin", 0);
-			byte[] bytes = HexFormat.of().parseHex(b.string("contents"));
-			int at = (int) (begin - addr);
-			if (at < 0 || at + bytes.length > len)
-				continue;
-			System.arraycopy(bytes, 0, out, at, bytes.length);
-			got += bytes.length;
+		try {
+			for (MiTuple b : blocks.tuples()) {
+				long begin = b.address("begin", 0);
+				byte[] bytes = HexFormat.of().parseHex(b.string("contents"));
+				int at = (int) (begin - addr);
+				if (at < 0 || at + bytes.length > len)
+					continue;
+				System.arraycopy(bytes, 0, out, at, bytes.length);
+				got += bytes.length;
+			}
+		} catch (RuntimeException e) { // no memory list, no contents, odd hex or address
+			throw new GdbException("gdb's answer to " + cmd + " is malformed (" + e + ")", e);
 		}
 		if (got != len)
 			throw new GdbException("only " + got + " of " + len + " bytes at 0x" + Long.toHexString(addr) + " are readable");
@@ -578,7 +647,7 @@ public final class GdbSession implements AutoCloseable {
 	public List<Instruction> disassemble(long start, long end) {
 		String cmd = "-data-disassemble -s 0x" + Long.toHexString(start) + " -e 0x" + Long.toHexString(end) + " -- 4";
 		List<Instruction> list = new ArrayList<>();
-		for (MiResult r : execute(cmd).results().list("asm_insns").items()) {
+		for (MiResult r : readStopped(cmd, "disassemble").results().list("asm_insns").items()) {
 			if (!(r.value() instanceof MiTuple t))
 				continue;
 			if ("src_and_asm_line".equals(r.name())) {

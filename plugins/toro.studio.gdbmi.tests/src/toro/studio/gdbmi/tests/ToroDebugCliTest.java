@@ -95,6 +95,34 @@ class ToroDebugCliTest {
 		}
 	}
 
+	/**
+	 * Under KVM, {@code next} over calls (kmain's first lines call idt_init and others) plants gdb's
+	 * own momentary breakpoints; they go into debug registers too (code is read-only to gdb), so each
+	 * step ends on the next line instead of in a KVM internal error.
+	 */
+	@Test
+	void nextOverCallsUnderKvmEndsOnTheNextLines() throws Exception {
+		assumeTrue(Accel.detect() == Accel.KVM, Accel.kvmStatus());
+		Path script = Files.createTempFile("toro-debug", ".gdb");
+		Files.writeString(script, String.join("\n", "break kmain", "continue", "next", "next", "next", "next", "next", "next"));
+		try {
+			Run r = toro("debug", "--json", "--accel", "kvm", "--script", script.toString());
+			assertEquals(0, r.status(), r.out() + r.err());
+			List<String> steps = r.out().stream().filter(l -> l.startsWith("{\"command\":\"next\"")).toList();
+			assertEquals(6, steps.size(), r.out().toString());
+			int last = 0;
+			for (String st : steps) {
+				assertTrue(st.contains("\"reason\":\"end-stepping-range\"") && st.contains("\"func\":\"kmain\""), st);
+				Matcher line = Pattern.compile("\"line\":(\\d+)").matcher(st);
+				assertTrue(line.find(), st);
+				assertTrue(Integer.parseInt(line.group(1)) > last, "each next ends on a later line: " + steps);
+				last = Integer.parseInt(line.group(1));
+			}
+		} finally {
+			Files.deleteIfExists(script);
+		}
+	}
+
 	/** Under KVM every breakpoint takes a debug register: the fifth is refused with why, not at resume. */
 	@Test
 	void fifthBreakpointUnderKvmIsRefusedWithTheReason() throws Exception {
