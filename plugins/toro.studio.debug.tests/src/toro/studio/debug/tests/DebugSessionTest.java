@@ -18,6 +18,7 @@ import org.eclipse.core.resources.IProject;
 import org.eclipse.debug.core.DebugPlugin;
 import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
+import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IBreakpoint;
 import org.eclipse.debug.core.model.IRegister;
@@ -50,11 +51,12 @@ import toro.studio.debug.ui.breakpoints.ToroToggleBreakpointsTarget;
 import toro.studio.debug.ui.console.GdbConsoles;
 import toro.studio.debug.ui.disassembly.DisassemblyView;
 import toro.studio.launch.CoreModelSources;
+import toro.studio.launch.LaunchAttributes;
 import toro.studio.ui.views.CoresView;
 
 /**
  * One real debug session, in the workbench: the Debug click on a "Toro Kernel (QEMU)" configuration builds
- * the kernel (debug profile), boots it in QEMU (TCG, 2 vCPUs) halted, drives real gdb, and the tests walk
+ * the kernel (debug profile), boots it in QEMU ({@link #accel()}, 2 vCPUs) halted, drives real gdb, and the tests walk
  * through it in order: kmain with its source shown, stepping, a breakpoint hit on vCPU 1, variables,
  * registers, the Cores view on stopped-state data, disassembly, a breakpoint set while running, and
  * terminate leaving no process. Benchmarks are printed as "BENCH name value".
@@ -72,12 +74,19 @@ class DebugSessionTest {
     private ILaunch launch;
     private ToroLineBreakpoint core1Breakpoint;
 
+    /** The accelerator of this session: TCG everywhere; {@link DebugSessionKvmTest} runs it again under KVM. */
+    String accel() {
+        return "TCG";
+    }
+
     @BeforeAll
     void setUp() throws Exception {
         Kernel.prepareWorkbench();
         project = Kernel.project();
         mainC = project.getFile("kernel/main.c");
-        config = Kernel.config(project, "Debug Toro").doSave();
+        ILaunchConfigurationWorkingCopy wc = Kernel.config(project, "Debug Toro " + accel());
+        wc.setAttribute(LaunchAttributes.ACCEL, accel());
+        config = wc.doSave();
     }
 
     @AfterAll
