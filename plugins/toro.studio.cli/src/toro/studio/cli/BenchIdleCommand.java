@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -21,12 +22,21 @@ import toro.studio.telemetry.TelemetryShare;
 /**
  * {@code toro bench idle}: the Toro author's experiment in one run. Boots the idle kernel for
  * each accelerator, core count and idle mode (halt, the normal kernel; poll, the baseline that
- * spins) and measures the host CPU of the QEMU process over a fixed window once the kernel is
- * ready; prints a table and draws a bar chart (PNG).
+ * spins) and measures the host CPU of the QEMU process once the kernel is ready: a warm-up
+ * window, then the steady state. Beside them the floor: a guest that only halts (the floor
+ * target). Prints a table and draws a bar chart (PNG).
  */
 final class BenchIdleCommand implements Command {
-	/** One measurement: percent of one host core used by QEMU while the guest idles. */
-	record Row(Accel accel, int cores, String idle, double hostCpuPercent) {
+	/** Seconds after "toro: ready" that count as warm-up, measured apart from the steady state. */
+	static final int WARMUP_SECONDS = 2;
+
+	/**
+	 * One measurement, in percent of one host core used by QEMU while the guest idles.
+	 *
+	 * @param hostCpuPercent the steady state: the window after the warm-up
+	 * @param warmupPercent  the first {@link #WARMUP_SECONDS} s after "toro: ready"
+	 */
+	record Row(Accel accel, int cores, String idle, double hostCpuPercent, double warmupPercent) {
 	}
 
 	static final List<String> IDLE_MODES = List.of("halt", "poll");
@@ -49,10 +59,12 @@ final class BenchIdleCommand implements Command {
 
 				Boots the default image once per accelerator, core count and idle mode, waits
 				for "toro: ready", then measures the host CPU of the QEMU process (% of one
-				host core, as top shows it) for S seconds with the kernel idle. idle=halt is
-				the kernel as shipped, telemetry at its default rate backing off while idle
-				(kernel-src/docs/telemetry.md); idle=poll (cores spin) is the baseline.
-				Prints a table and writes a PNG bar chart.
+				host core, as top shows it): 2 s of warm-up, then S seconds of steady state
+				with the kernel idle. idle=halt is the kernel as shipped, telemetry at its
+				default rate backing off while idle (kernel-src/docs/telemetry.md);
+				idle=poll (cores spin) is the baseline. The floor is the floor target, a
+				guest that only halts: what QEMU itself costs. Prints a table and writes a
+				PNG bar chart.
 
 				  --seconds S      measuring window per run (default 10)
 				  --smp LIST       core counts, comma-separated (default 1,2,4)
@@ -79,31 +91,37 @@ final class BenchIdleCommand implements Command {
 			throw new UsageException(e.getMessage());
 		}
 		Path image = RunCommand.image(o, null, term);
+		Path floorImage = RunCommand.image(o, "floor", term);
 		Path png = Path.of(o.get("--png", image.resolveSibling("bench-idle.png").toString())).toAbsolutePath();
 		List<Row> rows = new ArrayList<>();
+		List<Double> floors = new ArrayList<>();
 		for (Accel a : accels) {
 			for (int n : smp) {
+				String what = String.format("%s, %d core%s", a.name().toLowerCase(), n, n == 1 ? "" : "s");
+				term.progress(what + ", floor (a guest that only halts): measuring " + seconds + " s");
+				floors.add(floor(QemuConfig.defaults(floorImage).withMachine(machine).withAccel(a).withCpus(n), seconds));
 				for (String idle : IDLE_MODES) {
 					QemuConfig c = QemuConfig.defaults(image).withMachine(machine).withAccel(a).withCpus(n)
 							.withAppend("idle=" + idle);
-					term.progress(String.format("%s, %d core%s, idle=%s: measuring %d s", a.name().toLowerCase(), n, n == 1 ? "" : "s", idle,
-							seconds));
-					rows.add(new Row(a, n, idle, measure(c, seconds, term)));
+					term.progress(String.format("%s, idle=%s: measuring %d s warm-up, %d s steady", what, idle, WARMUP_SECONDS, seconds));
+					double[] m = measure(c, seconds, term);
+					rows.add(new Row(a, n, idle, m[1], m[0]));
 				}
 			}
 		}
-		term.out.print(table(rows, seconds));
+		term.out.print(table(rows, floors, seconds));
 		BenchIdleChart.write(rows, seconds, png);
 		term.progress("chart: " + png);
 		return 0;
 	}
 
 	/**
-	 * Boots {@code c}, waits for "toro: ready", then measures QEMU's host CPU for {@code seconds}.
+	 * Boots {@code c}, waits for "toro: ready", then measures QEMU's host CPU over the warm-up and
+	 * then over {@code seconds} of steady state.
 	 *
-	 * @return percent of one host core
+	 * @return {warm-up, steady} in percent of one host core
 	 */
-	static double measure(QemuConfig c, int seconds, Terminal term) throws QemuException, InterruptedException {
+	static double[] measure(QemuConfig c, int seconds, Terminal term) throws QemuException, InterruptedException {
 		try (QemuProcess q = QemuProcess.start(c); TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			CountDownLatch ready = new CountDownLatch(1);
 			Thread reader = new Thread(() -> {
@@ -121,23 +139,52 @@ final class BenchIdleCommand implements Command {
 				throw new IllegalStateException("the kernel did not print 'toro: ready' (" + (q.isAlive() ? "120 s passed" : q.exit().join().detail())
 						+ "); try 'toro run' with the same options to see its console");
 			HostCpuSampler host = new HostCpuSampler(q.pid());
+			Thread.sleep(WARMUP_SECONDS * 1000L);
+			double warmup = sample(host, q);
 			Thread.sleep(seconds * 1000L);
-			double pct = host.sampleTotalPercent();
-			if (Double.isNaN(pct))
-				throw new IllegalStateException("QEMU exited during the measurement: " + q.exit().join().detail());
-			return pct;
+			return new double[] { warmup, sample(host, q) };
 		}
 	}
 
-	/** @return the result table: one line per accelerator and core count, halt beside poll. */
-	static String table(List<Row> rows, int seconds) {
+	/**
+	 * Boots the floor image (it prints nothing), lets QEMU settle for the warm-up, then measures
+	 * its host CPU over {@code seconds}.
+	 *
+	 * @return percent of one host core
+	 */
+	static double floor(QemuConfig c, int seconds) throws QemuException, InterruptedException {
+		try (QemuProcess q = QemuProcess.start(c)) {
+			HostCpuSampler host = new HostCpuSampler(q.pid());
+			Thread.sleep(WARMUP_SECONDS * 1000L);
+			sample(host, q);
+			Thread.sleep(seconds * 1000L);
+			return sample(host, q);
+		}
+	}
+
+	/** @return QEMU's host CPU since the sampler's last sample, in percent of one host core. */
+	private static double sample(HostCpuSampler host, QemuProcess q) {
+		double pct = host.sampleTotalPercent();
+		if (Double.isNaN(pct))
+			throw new IllegalStateException("QEMU exited during the measurement: " + q.exit().join().detail());
+		return pct;
+	}
+
+	/**
+	 * @return the result table: one line per accelerator and core count, the floor, then halt's
+	 *         steady state and warm-up, then poll's steady state
+	 */
+	static String table(List<Row> rows, List<Double> floors, int seconds) {
 		StringBuilder b = new StringBuilder();
-		b.append(String.format("Host CPU of the QEMU process, %% of one host core, over %d s with the kernel idle%n", seconds));
-		b.append(String.format("%-6s %5s %10s %10s%n", "accel", "cores", "idle=halt", "idle=poll"));
+		b.append(String.format("Host CPU of the QEMU process, %% of one host core: steady state over %d s after %d s of warm-up%n", seconds,
+				WARMUP_SECONDS));
+		b.append(String.format("%-6s %5s %8s %10s %10s %10s%n", "accel", "cores", "floor", "idle=halt", "(warm-up)", "idle=poll"));
 		for (int i = 0; i + 1 < rows.size(); i += 2) {
 			Row h = rows.get(i), p = rows.get(i + 1);
-			b.append(String.format("%-6s %5d %10.1f %10.1f%n", h.accel().name().toLowerCase(), h.cores(), h.hostCpuPercent(), p.hostCpuPercent()));
+			b.append(String.format(Locale.ROOT, "%-6s %5d %8.2f %10.2f %10.2f %10.1f%n", h.accel().name().toLowerCase(), h.cores(), floors.get(i / 2),
+					h.hostCpuPercent(), h.warmupPercent(), p.hostCpuPercent()));
 		}
+		b.append("floor: the floor target, a guest that only halts (kernel-src/apps/floor); goal for idle=halt with 4 cores: <= 0.05\n");
 		return b.toString();
 	}
 
