@@ -103,8 +103,9 @@ final class DescriptorParser {
 			throw error(lineNo, "'" + name + "' is not a valid " + kind + " name",
 					"use letters, digits, '_', '-' and '.' only");
 		if (name.matches("\\.+"))
-			throw error(lineNo, "'" + name + "' is not a valid " + kind + " name: build/" + name
-					+ "/ would be a directory outside the profile's own (and --clean would empty it)",
+			throw error(lineNo, "'" + name + "' is not a valid " + kind + " name: "
+					+ (kind.equals("profile") ? "build/" + name + "/" : "build/PROFILE/obj/" + name + "/")
+					+ " would be a directory outside its own (and --clean would empty it)",
 					"use a name with a letter or digit, e.g. [" + kind + (kind.equals("profile") ? " release]" : " toro]"));
 		for (Section s : seen)
 			if (s.kind().equals(kind) && s.name().equals(name))

@@ -54,8 +54,8 @@ class DescriptorTest {
 				.matches("toro\\.build:\\d+: no profile has default = true; add default = true to one profile, e\\.g\\. \\[profile release\\]"));
 		for (String dots : List.of(".", ".."))
 			assertTrue(error("[profile debug]", "[profile " + dots + "]").matches("toro\\.build:\\d+: '\\.+' is not a valid profile name: build/\\.+/ would be"
-					+ " a directory outside the profile's own \\(and --clean would empty it\\); use a name with a letter or digit, e\\.g\\. \\[profile release\\]"));
-		assertTrue(error("[target hello]", "[target ..]").contains("'..' is not a valid target name"));
+					+ " a directory outside its own \\(and --clean would empty it\\); use a name with a letter or digit, e\\.g\\. \\[profile release\\]"));
+		assertTrue(error("[target hello]", "[target ..]").contains("'..' is not a valid target name: build/PROFILE/obj/../ would be a directory outside its own"));
 		assertEquals("toro.build:25: inherit names unknown target 'tor'; use one of: toro, hello",
 				error("inherit = toro", "inherit = tor"));
 		assertEquals("toro.build:18: [target toro] has no output; add output = toro.elf",
