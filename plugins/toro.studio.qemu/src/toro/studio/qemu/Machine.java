@@ -3,9 +3,9 @@ package toro.studio.qemu;
 /** The QEMU machine type a kernel boots on; {@link #qemuName()} is the value of {@code -machine}. */
 public enum Machine {
 	/** i440FX with SeaBIOS: the slowest boot, the most common board. */
-	PC("pc"),
+	PC("pc", ""),
 	/** Q35 with SeaBIOS. */
-	Q35("q35"),
+	Q35("q35", ""),
 	/**
 	 * microvm with qboot: the fastest boot (tens of milliseconds); ACPI on. Its PIT, PIC and RTC are
 	 * turned off: the kernel uses none of them (it calibrates from CPUID or the LAPIC timer), and left
@@ -16,10 +16,6 @@ public enum Machine {
 
 	private final String qemuName;
 	private final String quietOptions;
-
-	Machine(String qemuName) {
-		this(qemuName, "");
-	}
 
 	Machine(String qemuName, String quietOptions) {
 		this.qemuName = qemuName;
