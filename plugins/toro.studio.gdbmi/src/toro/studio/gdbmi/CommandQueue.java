@@ -26,6 +26,11 @@ final class CommandQueue {
 	private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 	private volatile String deadReason;
 
+	/** @return how many commands were given a token so far (every one sent, or refused because gdb died). */
+	long sent() {
+		return nextToken.get() - 1;
+	}
+
 	/**
 	 * Sends {@code command} through {@code transport} with a new token.
 	 *

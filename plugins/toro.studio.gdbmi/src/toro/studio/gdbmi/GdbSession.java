@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,6 +50,8 @@ public final class GdbSession implements AutoCloseable {
 	private String interpreter;
 	private volatile boolean closing;
 	private volatile boolean debugRegistersOnly;
+	/** What is fixed for the loaded image (struct layouts), asked of gdb once; by key. */
+	private final Map<String, Object> imageFacts = new ConcurrentHashMap<>();
 	/** Shared by commands that read the stopped target, exclusive for a resume until its ^running. */
 	private final ReentrantReadWriteLock resumeGate = new ReentrantReadWriteLock();
 	/** Whether the image's code is declared read-only to gdb (see breakpointsInDebugRegisters). */
@@ -267,6 +270,25 @@ public final class GdbSession implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new GdbException("interrupted while waiting for " + command);
 		}
+	}
+
+	/**
+	 * @return the fact {@code key} about the loaded image, asked of gdb by {@code ask} the first
+	 *         time only (two threads asking at once may both ask; the answers are equal)
+	 */
+	@SuppressWarnings("unchecked")
+	<T> T cached(String key, Supplier<T> ask) {
+		Object v = imageFacts.get(key);
+		if (v == null) {
+			v = ask.get();
+			imageFacts.putIfAbsent(key, v);
+		}
+		return (T) v;
+	}
+
+	/** @return how many MI commands this session has sent gdb (the benchmarks count them per stop). */
+	public long commandsSent() {
+		return commands.sent();
 	}
 
 	/** Runs a CLI command through {@code -interpreter-exec console} and returns what it printed. */

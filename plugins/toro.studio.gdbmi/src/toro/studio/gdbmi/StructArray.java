@@ -7,14 +7,18 @@ import java.util.Map;
 
 /**
  * A global array of structs in the target, read in one memory transfer. The
- * layout (element size, field offsets and sizes) is asked of gdb from the
- * debug information, so the reader follows the kernel's struct as it changes.
+ * layout (address, element count and size, field offsets and sizes) is asked of
+ * gdb from the debug information, so the reader follows the kernel's struct as
+ * it changes; it is fixed for the image gdb loaded, so it is asked once per
+ * session and each later read is the memory transfer alone.
  */
 final class StructArray {
+	/** Where the array is and how its elements are laid out; fields map to {offset, size}. */
+	private record Layout(long base, int count, int elementSize, Map<String, int[]> fields) {
+	}
+
 	private final byte[] bytes;
-	private final int count;
-	private final int elementSize;
-	private final Map<String, int[]> fields = new HashMap<>();
+	private final Layout layout;
 
 	/**
 	 * Reads {@code symbol[0..count)} with the given fields.
@@ -23,31 +27,37 @@ final class StructArray {
 	 */
 	StructArray(GdbSession s, String symbol, List<String> fieldNames) {
 		try {
-			count = (int) number(s, "sizeof(" + symbol + ")/sizeof(" + symbol + "[0])");
-			elementSize = (int) number(s, "sizeof(" + symbol + "[0])");
-			for (String f : fieldNames) {
-				String e = symbol + "[0]." + f;
-				int offset = (int) number(s, "(long)&" + e + " - (long)&" + symbol + "[0]");
-				fields.put(f, new int[] { offset, (int) number(s, "sizeof(" + e + ")") });
-			}
-			long base = number(s, "(long)&" + symbol);
-			bytes = s.readMemory(base, count * elementSize);
+			layout = s.cached("layout " + symbol + " " + fieldNames, () -> ask(s, symbol, fieldNames));
+			bytes = s.readMemory(layout.base(), layout.count() * layout.elementSize());
 		} catch (MiError e) {
 			throw new GdbException("cannot read " + symbol + " from the kernel: " + e.gdbMessage()
 					+ " (is this a Toro kernel image built with -g?)", e);
 		}
 	}
 
+	/** @return the layout of {@code symbol} with {@code fieldNames}, from gdb's expressions. */
+	private static Layout ask(GdbSession s, String symbol, List<String> fieldNames) {
+		int count = (int) number(s, "sizeof(" + symbol + ")/sizeof(" + symbol + "[0])");
+		int elementSize = (int) number(s, "sizeof(" + symbol + "[0])");
+		Map<String, int[]> fields = new HashMap<>();
+		for (String f : fieldNames) {
+			String e = symbol + "[0]." + f;
+			int offset = (int) number(s, "(long)&" + e + " - (long)&" + symbol + "[0]");
+			fields.put(f, new int[] { offset, (int) number(s, "sizeof(" + e + ")") });
+		}
+		return new Layout(number(s, "(long)&" + symbol), count, elementSize, Map.copyOf(fields));
+	}
+
 	/** @return the number of elements of the array. */
 	int count() {
-		return count;
+		return layout.count();
 	}
 
 	/** @return field {@code name} of element {@code i} as an unsigned little-endian integer. */
 	long get(int i, String name) {
-		int[] f = fields.get(name);
+		int[] f = layout.fields().get(name);
 		long v = 0;
-		int at = i * elementSize + f[0];
+		int at = i * layout.elementSize() + f[0];
 		for (int b = Math.min(f[1], 8) - 1; b >= 0; b--)
 			v = (v << 8) | (bytes[at + b] & 0xff);
 		return v;
@@ -55,8 +65,8 @@ final class StructArray {
 
 	/** @return field {@code name} of element {@code i}, a char array, up to its first NUL. */
 	String text(int i, String name) {
-		int[] f = fields.get(name);
-		int at = i * elementSize + f[0];
+		int[] f = layout.fields().get(name);
+		int at = i * layout.elementSize() + f[0];
 		int n = 0;
 		while (n < f[1] && bytes[at + n] != 0)
 			n++;

@@ -86,14 +86,17 @@ public final class Bench {
 						ns[10] / 1e6, ns[90] / 1e6, ns[99] / 1e6);
 			}
 			long[] ns = new long[20];
+			long[] commands = new long[20];
 			for (int i = 0; i < ns.length; i++) {
-				long t0 = System.nanoTime();
+				long t0 = System.nanoTime(), c0 = g.commandsSent();
 				KernelStats.readCpuStats(g);
 				KernelStats.readThreads(g);
 				ns[i] = System.nanoTime() - t0;
+				commands[i] = g.commandsSent() - c0;
 			}
 			Arrays.sort(ns);
-			System.out.printf("KernelStats.readCpuStats + readThreads x20: median %.1f ms%n", ns[10] / 1e6);
+			System.out.printf("KernelStats.readCpuStats + readThreads x20: median %.1f ms; MI commands: first read %d, then %d%n",
+					ns[10] / 1e6, commands[0], commands[1]);
 		}
 	}
 }

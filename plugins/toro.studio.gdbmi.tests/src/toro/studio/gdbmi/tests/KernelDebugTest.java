@@ -224,6 +224,11 @@ class KernelDebugTest {
 			assertEquals(t.gdb.evaluate("toro_threads[" + slot + "].tid"), Integer.toString(first.tid()));
 			assertEquals(t.gdb.evaluate("toro_threads[" + slot + "].cpu"), Integer.toString(first.cpu()));
 			assertTrue(t.gdb.evaluate("toro_threads[" + slot + "].name").startsWith("\"" + first.name()), first.name());
+			// the layouts are fixed for the image: a second read is toro_ncpus and one memory read per array
+			long before = t.gdb.commandsSent();
+			assertEquals(cores, KernelStats.readCpuStats(t.gdb));
+			assertEquals(threads, KernelStats.readThreads(t.gdb));
+			assertEquals(3, t.gdb.commandsSent() - before, "commands for a second read of the stats");
 		}
 	}
 
