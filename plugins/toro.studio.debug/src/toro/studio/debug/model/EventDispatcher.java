@@ -36,10 +36,15 @@ final class EventDispatcher implements GdbListener {
         internalStops.incrementAndGet();
     }
 
+    /**
+     * A stop is hidden only when it is the SIGINT the model asked for. Any other stop that arrives while one
+     * is expected (a breakpoint hit racing the interrupt) is the user's: it is shown, and it stands for the
+     * expected one, which will not come (an interrupt of a stopped target does nothing).
+     */
     @Override
     public void stopped(StopEvent e) {
         post(() -> {
-            if (internalStops.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (internalStops.getAndUpdate(n -> Math.max(0, n - 1)) > 0 && isModelInterrupt(e)) {
                 return;
             }
             String reason = e.reason() == null ? "" : e.reason();
@@ -64,6 +69,11 @@ final class EventDispatcher implements GdbListener {
     @Override
     public void output(char stream, String text) {
         post(() -> target.consoleOutput(text));
+    }
+
+    /** Returns whether e is the stop an -exec-interrupt causes: signal-received, SIGINT. */
+    static boolean isModelInterrupt(StopEvent e) {
+        return "signal-received".equals(e.reason()) && "SIGINT".equals(e.fields().get("signal-name"));
     }
 
     /** Ends the launch because a process it depends on (QEMU) is gone; why is shown on the gdb console. */

@@ -311,7 +311,9 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
 
     /**
      * Runs action with the target stopped: when it is running, interrupts it, runs action, and resumes it,
-     * without the user seeing a suspension (used to insert breakpoints while the kernel runs).
+     * without the user seeing a suspension (used to insert breakpoints while the kernel runs). When the stop
+     * that comes is not the interrupt but the kernel's own (a breakpoint hit racing it), that stop is the
+     * user's: the action runs and the target stays stopped there.
      */
     public void whileStopped(GdbAction action) throws Exception {
         synchronized (execLock) {
@@ -321,11 +323,14 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
             }
             dispatcher.expectInternalStop();
             session.interrupt();
-            session.waitForStop(Duration.ofSeconds(10));
+            StopEvent stop = session.waitForStop(Duration.ofSeconds(10));
+            boolean ours = EventDispatcher.isModelInterrupt(stop);
             try {
                 action.run();
             } finally {
-                session.cont();
+                if (ours) {
+                    session.cont();
+                }
             }
         }
     }
