@@ -29,9 +29,12 @@ static uint64_t bda_ebda(void)
     return (uint64_t)*p << 4;
 }
 
+/* add_cpu: records an enabled core's APIC id; one past TORO_MAX_CPUS is
+ * counted in platform.dropped_cpus (kmain says so) and never started. */
 static void add_cpu(uint32_t apic)
 {
     if (platform.ncpus < TORO_MAX_CPUS) platform.apic_ids[platform.ncpus++] = apic;
+    else platform.dropped_cpus++;
 }
 
 static bool parse_madt(struct sdt *m)

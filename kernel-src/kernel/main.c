@@ -263,6 +263,9 @@ void kmain(uint64_t start_info)
     stacks_init();
     kprintf("toro: %lu MiB RAM, %lu MiB free, %u cores (%s)\n", boot_info.ram_bytes >> 20,
             page_free_count() >> 8, platform.ncpus, platform.source);
+    if (platform.dropped_cpus)
+        kprintf("toro: warning: %u more cores than this build's TORO_MAX_CPUS (%u) stay halted; "
+                "raise it in toro.build's [flags] defines to use them\n", platform.dropped_cpus, TORO_MAX_CPUS);
     toro_ncpus = platform.ncpus;
     c->online = 1;
     kprintf("toro: cpu 0 online\n");

@@ -182,6 +182,7 @@ void cpu_kick(uint32_t cpu);     /* wake a halted core (IPI only when needed) */
 /* ---- ACPI / SMP ---- */
 struct platform {
     uint32_t ncpus;
+    uint32_t dropped_cpus;   /* enabled cores past TORO_MAX_CPUS: never started */
     uint32_t apic_ids[TORO_MAX_CPUS];
     uint64_t lapic_base;
     uint64_t ioapic_base;

@@ -81,7 +81,7 @@ final class BenchBootCommand implements Command {
 		Options o = Options.parse(args, "--runs=", "--smp=", "--machine=", "--accel=", "--json", "--profile=", "--tree=");
 		RunCommand.noPositional(o);
 		int runs = o.integer("--runs", 5, 1, 1000);
-		int cpus = o.integer("--smp", 4, 1, 64);
+		int cpus = o.integer("--smp", 4, 1, QemuConfig.MAX_CPUS);
 		List<Machine> machines = new ArrayList<>();
 		for (String m : o.get("--machine", "microvm,q35").split(",")) {
 			try {

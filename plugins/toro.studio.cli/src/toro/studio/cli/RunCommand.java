@@ -174,7 +174,7 @@ final class RunCommand implements Command {
 	static QemuConfig config(Options o, Path image) throws UsageException {
 		try {
 			return QemuConfig.defaults(image)
-					.withCpus(o.integer("--smp", 1, 1, 64))
+					.withCpus(o.integer("--smp", 1, 1, QemuConfig.MAX_CPUS))
 					.withMemoryMiB(o.integer("--mem", 128, 16, 65536))
 					.withMachine(Machine.parse(o.get("--machine", "microvm")))
 					.withAccel(Accel.parse(o.get("--accel", "auto")))

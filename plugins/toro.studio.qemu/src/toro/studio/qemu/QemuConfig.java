@@ -23,6 +23,11 @@ public record QemuConfig(Path qemu, Path kernel, Machine machine, int cpus, int 
 
 	/** The emulator's name on PATH. */
 	public static final String QEMU = "qemu-system-x86_64";
+	/**
+	 * The most vCPUs a run may have, the CLI's and the IDE's one limit. A kernel built with a smaller
+	 * TORO_MAX_CPUS (toro.build: 16) says so on its console and leaves the rest halted.
+	 */
+	public static final int MAX_CPUS = 64;
 
 	/** Checks the values; the messages say which one is wrong. */
 	public QemuConfig {
@@ -30,8 +35,8 @@ public record QemuConfig(Path qemu, Path kernel, Machine machine, int cpus, int 
 		Objects.requireNonNull(kernel, "kernel");
 		Objects.requireNonNull(machine, "machine");
 		Objects.requireNonNull(accel, "accel");
-		if (cpus < 1 || cpus > 255)
-			throw new IllegalArgumentException("cpus must be from 1 to 255, not " + cpus);
+		if (cpus < 1 || cpus > MAX_CPUS)
+			throw new IllegalArgumentException("cpus must be from 1 to " + MAX_CPUS + ", not " + cpus);
 		if (memoryMiB < 16)
 			throw new IllegalArgumentException("memory must be at least 16 MiB, not " + memoryMiB);
 		append = append == null ? "" : append;

@@ -233,6 +233,19 @@ class QemuBootTest {
 		return Procs.output(List.of("ss", flags)).lines().filter(l -> l.contains(pid)).toList();
 	}
 
+	/** More vCPUs than the build's TORO_MAX_CPUS (16): the kernel says so and runs on the 16 it can. */
+	@Test
+	void coresPastTheBuildLimitAreNamedNotDroppedSilently() throws Exception {
+		try (QemuProcess q = QemuProcess.start(config("toro", 17))) {
+			List<String> lines = new CopyOnWriteArrayList<>();
+			assertTrue(watchConsole(q, lines, "toro: ready").await(BOOT.toSeconds(), TimeUnit.SECONDS), "no ready line: " + lines);
+			assertTrue(lines.contains("toro: warning: 1 more cores than this build's TORO_MAX_CPUS (16) stay halted; "
+					+ "raise it in toro.build's [flags] defines to use them"), lines.toString());
+			assertTrue(lines.stream().anyMatch(l -> l.startsWith("toro: ready cpus=16")), lines.toString());
+		}
+		assertThrows(IllegalArgumentException.class, () -> config("toro", QemuConfig.MAX_CPUS + 1));
+	}
+
 	@Test
 	void qmpDrivesTheRealMachine() throws Exception {
 		try (QemuProcess q = QemuProcess.start(config("toro", 2))) {

@@ -19,6 +19,7 @@ import org.eclipse.swt.widgets.Text;
 
 import toro.studio.qemu.Accel;
 import toro.studio.qemu.Machine;
+import toro.studio.qemu.QemuConfig;
 
 /** The QEMU tab: machine, cores, memory, accelerator, kernel command line, extra arguments, "why did it die". */
 public final class QemuTab extends AbstractLaunchConfigurationTab {
@@ -35,7 +36,7 @@ public final class QemuTab extends AbstractLaunchConfigurationTab {
 		Composite c = new Composite(parent, SWT.NONE);
 		c.setLayout(new GridLayout(2, false));
 		machine = choice(c, "Machine:", Arrays.stream(Machine.values()).map(Enum::name).toArray(String[]::new));
-		cpus = spinner(c, "Cores:", 1, 64);
+		cpus = spinner(c, "Cores:", 1, QemuConfig.MAX_CPUS);
 		memory = spinner(c, "Memory (MiB):", 16, 65536);
 		accel = choice(c, "Accelerator:", Arrays.stream(Accel.values()).map(Enum::name).toArray(String[]::new));
 		append = text(c, "Kernel command line:");
