@@ -122,10 +122,10 @@ static bool mbox_process(struct cpu *c)
         struct mbox *m = &mboxes[c->index][s];
         uint32_t tail = __atomic_load_n(&m->tail, __ATOMIC_ACQUIRE);
         while (m->head != tail) {
+            /* a user message always fits in umsg: its sender reserved the
+             * room (msg_send), so the mailbox never stops at one and the
+             * kernel's own messages behind it are never held up */
             struct kmsg k = m->m[m->head % MBOX_SLOTS];
-            /* inbox full: leave user messages in the slots (the sender then
-             * waits for room) until a thread of this core takes some */
-            if (k.type == MSG_USER && c->umsg_tail - c->umsg_head >= UMSG_SLOTS) break;
             __atomic_store_n(&m->head, m->head + 1, __ATOMIC_RELEASE);
             handle_msg(c, &k);
             any = true;
@@ -521,8 +521,19 @@ uint32_t thread_count_live(void)
 }
 
 /* ---------------------------------------------------------------- messages */
+/* msg_send: queues (a, b) for the threads of core cpu, in order per sender.
+ * At most UMSG_SLOTS user messages wait for one core: past that the sender
+ * sleeps 1 ms at a time (its core runs its other threads, or halts) until a
+ * thread of that core takes one. The reservation is why a sender never spins
+ * with interrupts off on a core where nobody receives: the mailbox drains
+ * into umsg, which has room for every reserved message. Called from a thread. */
 void msg_send(uint32_t cpu, uint64_t a, uint64_t b)
 {
+    struct cpu *r = &cpus[cpu];
+    while (__atomic_fetch_add(&r->umsg_reserved, 1, __ATOMIC_ACQ_REL) >= UMSG_SLOTS) {
+        __atomic_fetch_sub(&r->umsg_reserved, 1, __ATOMIC_RELEASE);
+        thread_sleep_ms(1);
+    }
     mbox_send(cpu, MSG_USER, cpu_index(), a, b);
 }
 
@@ -534,6 +545,7 @@ static bool umsg_pop(struct cpu *c, struct toro_msg *m)
     m->a = k->b;
     m->b = k->c;
     c->umsg_head++;
+    __atomic_fetch_sub(&c->umsg_reserved, 1, __ATOMIC_RELEASE);   /* room for one more sender */
     return true;
 }
 

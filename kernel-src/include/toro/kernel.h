@@ -166,6 +166,9 @@ struct cpu {
     /* user messages: a local ring filled from the mailboxes */
     struct kmsg umsg[UMSG_SLOTS];
     uint32_t umsg_head, umsg_tail;
+    /* user messages reserved by senders and not yet taken by a thread here:
+     * never above UMSG_SLOTS, so every one has room in umsg (see msg_send) */
+    volatile uint32_t umsg_reserved;
     struct toro_thread *umsg_waiters;
     struct heap_cpu *heap;
     struct gdt_tss gt;

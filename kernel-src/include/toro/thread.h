@@ -32,7 +32,7 @@ void thread_wake(thread_t *t);
 
 /* Messages between cores: every core has one inbox. */
 struct toro_msg { uint32_t from; uint64_t a, b; };
-void msg_send(uint32_t cpu, uint64_t a, uint64_t b);
+void msg_send(uint32_t cpu, uint64_t a, uint64_t b);   /* blocks while 256 wait at cpu */
 void msg_recv(struct toro_msg *m);      /* blocks the calling thread */
 bool msg_try_recv(struct toro_msg *m);
 
