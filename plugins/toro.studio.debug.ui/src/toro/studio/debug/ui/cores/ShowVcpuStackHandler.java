@@ -4,6 +4,9 @@ import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.core.commands.ExecutionException;
 import org.eclipse.core.runtime.Adapters;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.debug.core.DebugException;
 import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.model.IDebugElement;
@@ -14,6 +17,7 @@ import org.eclipse.debug.ui.IDebugView;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TreePath;
 import org.eclipse.jface.viewers.TreeSelection;
+import org.eclipse.swt.widgets.Display;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.handlers.HandlerUtil;
 
@@ -44,16 +48,30 @@ public final class ShowVcpuStackHandler extends AbstractHandler {
         if (thread == null) {
             throw new ExecutionException("gdb reports no vCPU " + cpu);
         }
+        IDebugView view;
         try {
-            IStackFrame top = thread.getTopStackFrame();
-            IDebugView view = (IDebugView) HandlerUtil.getActiveWorkbenchWindowChecked(event).getActivePage()
+            view = (IDebugView) HandlerUtil.getActiveWorkbenchWindowChecked(event).getActivePage()
                     .showView(IDebugUIConstants.ID_DEBUG_VIEW);
-            Object[] path = top == null ? new Object[] { target.getLaunch(), target, thread }
-                    : new Object[] { target.getLaunch(), target, thread, top };
-            view.getViewer().setSelection(new TreeSelection(new TreePath(path)), true);
-        } catch (DebugException | PartInitException e) {
+        } catch (PartInitException e) {
             throw new ExecutionException("Could not show the stack of vCPU " + cpu + ": " + e.getMessage(), e);
         }
+        // the stack is read from gdb in a job, never on the UI thread; the selection is set back there
+        Job.create("Reading the stack of vCPU " + cpu, (IProgressMonitor m) -> {
+            IStackFrame top;
+            try {
+                top = thread.getTopStackFrame();
+            } catch (DebugException e) {
+                return Status.error("Could not read the stack of vCPU " + cpu + ": " + e.getMessage(), e);
+            }
+            Object[] path = top == null ? new Object[] { target.getLaunch(), target, thread }
+                    : new Object[] { target.getLaunch(), target, thread, top };
+            Display.getDefault().asyncExec(() -> {
+                if (view.getViewer() != null && !view.getViewer().getControl().isDisposed()) {
+                    view.getViewer().setSelection(new TreeSelection(new TreePath(path)), true);
+                }
+            });
+            return Status.OK_STATUS;
+        }).schedule();
         return null;
     }
 

@@ -13,7 +13,6 @@ import org.eclipse.debug.ui.contexts.IDebugContextListener;
 import org.eclipse.debug.ui.contexts.IDebugContextService;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IToolBarManager;
-import org.eclipse.jface.viewers.ISelection;
 import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
@@ -68,7 +67,9 @@ public final class DisassemblyView extends ViewPart implements IDebugContextList
         contexts = DebugUITools.getDebugContextManager().getContextService(getSite().getWorkbenchWindow());
         contexts.addDebugContextListener(this);
         DebugPlugin.getDefault().addDebugEventListener(this);
-        show(frameIn(contexts.getActiveContext()));
+        if (contexts.getActiveContext() instanceof IStructuredSelection s) {
+            show(s.getFirstElement());
+        }
     }
 
     private void column(String name, int width) {
@@ -92,8 +93,8 @@ public final class DisassemblyView extends ViewPart implements IDebugContextList
     /** Follows the Debug view's selection. */
     @Override
     public void debugContextChanged(DebugContextEvent event) {
-        if ((event.getFlags() & DebugContextEvent.ACTIVATED) != 0) {
-            show(frameIn(event.getContext()));
+        if ((event.getFlags() & DebugContextEvent.ACTIVATED) != 0 && event.getContext() instanceof IStructuredSelection s) {
+            show(s.getFirstElement());
         }
     }
 
@@ -103,11 +104,7 @@ public final class DisassemblyView extends ViewPart implements IDebugContextList
         GdbStackFrame s = shown;
         for (DebugEvent e : events) {
             if (s != null && e.getSource() == s.getThread() && e.getKind() == DebugEvent.SUSPEND) {
-                try {
-                    show((GdbStackFrame) s.getThread().getTopStackFrame());
-                } catch (DebugException ex) {
-                    showNote(ex.getStatus().getMessage());
-                }
+                show(s.getThread());
             } else if (s != null && e.getSource() == s.getDebugTarget() && e.getKind() == DebugEvent.TERMINATE) {
                 shown = null;
                 showNote("The target has terminated.");
@@ -115,35 +112,31 @@ public final class DisassemblyView extends ViewPart implements IDebugContextList
         }
     }
 
-    private static GdbStackFrame frameIn(ISelection selection) {
-        if (selection instanceof IStructuredSelection s && s.getFirstElement() instanceof GdbStackFrame f) {
-            return f;
-        }
-        if (selection instanceof IStructuredSelection s && s.getFirstElement() instanceof VcpuThread t) {
-            try {
-                return (GdbStackFrame) t.getTopStackFrame();
-            } catch (DebugException e) {
-                return null;
-            }
-        }
-        return null;
-    }
-
-    /** Lists frame's code in a background job (gdb reads never run on the UI thread). */
-    private void show(GdbStackFrame frame) {
-        if (frame == null || !frame.isSuspended()) {
+    /**
+     * Lists the code of element (a frame, or a vCPU's top frame) in a background job: every gdb read,
+     * the vCPU's stack included, happens there, never on the UI thread.
+     */
+    private void show(Object element) {
+        if (!(element instanceof GdbStackFrame) && !(element instanceof VcpuThread)) {
             return;
         }
-        shown = frame;
-        Job job = Job.create("Disassembling around " + frame.getName(), (IProgressMonitor m) -> {
+        Job job = Job.create("Disassembling", (IProgressMonitor m) -> {
+            GdbStackFrame frame;
             DisassemblyListing listing;
             try {
+                frame = element instanceof GdbStackFrame f ? f : (GdbStackFrame) ((VcpuThread) element).getTopStackFrame();
+                if (frame == null || !frame.isSuspended()) {
+                    return Status.OK_STATUS;
+                }
+                shown = frame;
                 listing = DisassemblyListing.around(frame);
             } catch (DebugException e) {
-                listing = new DisassemblyListing(java.util.List.of(), e.getStatus().getMessage());
+                showNote(e.getStatus().getMessage());
+                return Status.OK_STATUS;
             }
             DisassemblyListing l = listing;
-            Display.getDefault().asyncExec(() -> fill(frame, l));
+            GdbStackFrame f = frame;
+            Display.getDefault().asyncExec(() -> fill(f, l));
             return Status.OK_STATUS;
         });
         job.setSystem(true);
