@@ -59,6 +59,18 @@ class QemuArgvTest {
 		assertFalse(a.contains("-d"));
 	}
 
+	/** The default stub: a Unix socket chardev in the private directory, gdb attached to it; no TCP. */
+	@Test
+	void theDefaultGdbStubIsAUnixSocketChardev() {
+		List<String> a = QemuArgv.build(Path.of("qemu-system-x86_64"), QemuConfig.defaults(Path.of("/k/t.elf")).withGdbStub(true),
+				Endpoints.in(Path.of("/tmp/toro-qemu-x"), 0));
+		int i = a.indexOf("socket,id=gdb,path=/tmp/toro-qemu-x/gdb.sock,server=on,wait=off");
+		assertTrue(i > 0 && a.get(i - 1).equals("-chardev"), a.toString());
+		assertEquals("chardev:gdb", after(a, "-gdb"));
+		assertTrue(a.stream().noneMatch(x -> x.startsWith("tcp:")), a.toString());
+		assertTrue(a.contains("-S"));
+	}
+
 	@Test
 	void everyOptionReachesArgv() {
 		QemuConfig c = QemuConfig.defaults(Path.of("/k/t.elf")).withMachine(Machine.Q35).withCpus(4).withMemoryMiB(256)
