@@ -142,12 +142,13 @@ base_root() {
 	# would let apt skip downloads, so they go before the tarball is made.
 	rm -rf "$chr"/var/cache/apt/archives/*.deb "$chr"/var/cache/apt/*.bin
 	[ -z "$(mounts_under)" ] || fail "debootstrap left mounts under $chr"
-	tar -C "$chr" --numeric-owner -czf "$tarball.part" . && mv "$tarball.part" "$tarball" ||
+	# /dev is left out: the root gets a /dev of its own at each run.
+	tar -C "$chr" --numeric-owner --exclude=./dev/* -czf "$tarball.part" . && mv "$tarball.part" "$tarball" ||
 		fail "cannot write $tarball"
 }
 
 # configure_root: what a fresh Debian 12 install has and debootstrap does not
-# write: the installer's three apt sources, DNS, and a policy that keeps
+# write: the installer's three apt sources, DNS and the site's CAs, and a policy that keeps
 # package scripts from starting daemons (nothing runs an init in a chroot, and
 # a daemon would outlive the check).
 configure_root() {
@@ -168,6 +169,12 @@ configure_root() {
 		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 	EOF
 	cp -L /etc/resolv.conf "$chr/etc/resolv.conf" || fail "cannot copy /etc/resolv.conf"
+	# The site's own CAs (an egress proxy's, say) are network setup like DNS:
+	# without them no https download works here. They only take effect through
+	# the ca-certificates package, so bootstrap.sh must still install that.
+	for crt in /usr/local/share/ca-certificates/*.crt; do
+		[ -f "$crt" ] && cp "$crt" "$chr/usr/local/share/ca-certificates/"
+	done
 	printf '#!/bin/sh\nexit 101\n' >"$chr/usr/sbin/policy-rc.d"
 	chmod 755 "$chr/usr/sbin/policy-rc.d"
 }
