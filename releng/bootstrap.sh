@@ -14,7 +14,10 @@ curl:curl unzip:unzip xdotool:xdotool debootstrap:debootstrap"
 # Libraries loaded at run time, checked by package: no command names them.
 # libgtk-3-0 is what SWT's libswt-pi3 links against (gdk, pango, cairo come
 # with it); fonts-dejavu-core gives GTK something to draw text with.
-LIBS="libgtk-3-0 fonts-dejavu-core"
+# ca-certificates lets the Maven wrapper's wget or curl check Maven Central's
+# https certificate; --no-install-recommends skips it for curl, and it came
+# only through the JDK's ca-certificates-java, so it is named here.
+LIBS="libgtk-3-0 fonts-dejavu-core ca-certificates"
 
 missing=""
 add() {
