@@ -173,7 +173,9 @@ configure_root() {
 	# without them no https download works here. They only take effect through
 	# the ca-certificates package, so bootstrap.sh must still install that.
 	for crt in /usr/local/share/ca-certificates/*.crt; do
-		[ -f "$crt" ] && cp "$crt" "$chr/usr/local/share/ca-certificates/"
+		if [ -f "$crt" ]; then
+			cp "$crt" "$chr/usr/local/share/ca-certificates/"
+		fi
 	done
 	printf '#!/bin/sh\nexit 101\n' >"$chr/usr/sbin/policy-rc.d"
 	chmod 755 "$chr/usr/sbin/policy-rc.d"
