@@ -172,6 +172,7 @@ configure_root() {
 	# The site's own CAs (an egress proxy's, say) are network setup like DNS:
 	# without them no https download works here. They only take effect through
 	# the ca-certificates package, so bootstrap.sh must still install that.
+	mkdir -p "$chr/usr/local/share/ca-certificates"
 	for crt in /usr/local/share/ca-certificates/*.crt; do
 		if [ -f "$crt" ]; then
 			cp "$crt" "$chr/usr/local/share/ca-certificates/"
@@ -185,6 +186,20 @@ configure_root() {
 bind_dev() {
 	: >"$chr/dev/$1"
 	mount --bind "/dev/$1" "$chr/dev/$1" || refuse "bind mount of /dev/$1"
+}
+
+# reserve_host_displays: keeps the root's X displays clear of the host's. The
+# root shares the host's network namespace, so X's abstract sockets
+# (@/tmp/.X11-unix/XN) are common to both, but xvfb-run -a only sees the lock
+# files of the root's own /tmp: it would start an Xvfb on a host display's
+# number, and the clients would reach the host's server. Locks for :99 to
+# :199 (xvfb-run -a counts up from :99) make the root's displays start at :200.
+reserve_host_displays() {
+	n=99
+	while [ $n -lt 200 ]; do
+		echo "reserved for the host by fresh-machine.sh" >"$chr/tmp/.X$n-lock"
+		n=$((n + 1))
+	done
 }
 
 # mount_all: /proc, a /dev of its own, a tmpfs /tmp and the Maven cache.
@@ -215,6 +230,7 @@ mount_all() {
 	ln -s /proc/self/fd/1 "$chr/dev/stdout"
 	ln -s /proc/self/fd/2 "$chr/dev/stderr"
 	mount -t tmpfs -o mode=1777,size=8g tmpfs "$chr/tmp" || refuse "tmpfs mount on /tmp"
+	reserve_host_displays
 	mkdir -p "$cache/m2-repository" "$chr/root/.m2/repository"
 	mount --bind "$cache/m2-repository" "$chr/root/.m2/repository" ||
 		refuse "bind mount of the Maven cache $cache/m2-repository"
