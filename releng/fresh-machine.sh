@@ -13,10 +13,10 @@
 # Every package bootstrap.sh needs is really downloaded and installed each run.
 #
 # Contract: run as root on a Debian-like host with debootstrap and git. Exits 0
-# only when both commands passed. Exits non-zero when either failed (the log's
-# tail is printed), and also when the host refuses something the check needs
-# (root, debootstrap, chroot, a mount): then it says what was refused and that
-# the check cannot run here; it never passes without having run.
+# only when both commands passed. Exits 1 when either failed (the log's tail
+# is printed) or left a process behind, and 2 when the host refuses something
+# the check needs (root, debootstrap, chroot, a mount): then it says what was
+# refused and that the check cannot run here; it never passes without having run.
 #
 # Cache (TORO_FRESH_CACHE, default /var/cache/toro-fresh-machine), shared by
 # runs on one machine, one run at a time:
