@@ -17,7 +17,9 @@ curl:curl unzip:unzip xdotool:xdotool debootstrap:debootstrap"
 # ca-certificates lets the Maven wrapper's wget or curl check Maven Central's
 # https certificate; --no-install-recommends skips it for curl, and it came
 # only through the JDK's ca-certificates-java, so it is named here.
-LIBS="libgtk-3-0 fonts-dejavu-core ca-certificates"
+# libc6-dev is gcc's recommended C library headers (/usr/include): the kernel
+# is freestanding, but the build engine's tests compile hosted C with gcc.
+LIBS="libgtk-3-0 fonts-dejavu-core ca-certificates libc6-dev"
 
 missing=""
 add() {
