@@ -298,6 +298,9 @@ main() {
 	say "root ready after $(($(date +%s) - t0)) s"
 	status=0
 	in_root main-job "releng/bootstrap.sh && RUNS=1 xvfb-run -a -s '$screen' releng/measure-studio-start.sh" || status=1
+	# Evidence that bootstrap.sh itself installed everything: apt's own counts.
+	say "bootstrap.sh set up $(grep -c '^Setting up ' "$cache/logs/main-job.log") packages;" \
+		"apt: $(grep '^Fetched .* MB' "$cache/logs/main-job.log" | tail -n 1)"
 	grep -E '^(run 1|median):' "$cache/logs/main-job.log" | sed 's/^/  /' || true
 	in_root verify "releng/bootstrap.sh && xvfb-run -a -s '$screen' ./mvnw -B verify" || status=1
 	in_root test-summary "releng/test-summary.sh" || status=1
