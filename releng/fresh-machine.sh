@@ -254,10 +254,14 @@ in_root() {
 	t0=$(date +%s)
 	say "phase $1: $2"
 	rc=0
+	# In the background and waited for, so that a TERM or INT to this script
+	# is acted on at once (a foreground child would delay the trap to its end).
+	# C.UTF-8 is the one UTF-8 locale a minimal Debian has without locales.
 	timeout --kill-after=30 "$phase_timeout" chroot "$chr" /usr/bin/env -i \
 		HOME=/root USER=root LOGNAME=root SHELL=/bin/sh TERM=dumb LANG=C.UTF-8 \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		/bin/sh -c "cd $src && $2" >"$log" 2>&1 </dev/null || rc=$?
+		/bin/sh -c "cd $src && $2" >"$log" 2>&1 </dev/null &
+	wait $! || rc=$?
 	say "phase $1 exited $rc after $(($(date +%s) - t0)) s (log: $log)"
 	if [ $rc -ne 0 ]; then
 		tail -n 60 "$log" | sed 's/^/  | /' >&2
