@@ -100,6 +100,7 @@ cleanup() {
 	status=$?
 	trap - EXIT INT TERM HUP
 	[ -n "$chr" ] || exit $status
+	[ "$status" -le 128 ] || echo "fresh-machine: interrupted; cleaning up $chr" >&2
 	kill_inside
 	for m in $(mounts_under); do
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || echo "fresh-machine: cannot unmount $m" >&2
