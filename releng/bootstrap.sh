@@ -11,7 +11,8 @@ NEEDS="java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless nasm:nasm gcc:
 qemu-system-x86_64:qemu-system-x86 gdb:gdb xvfb-run:xvfb xauth:xauth ss:iproute2 ps:procps
 curl:curl unzip:unzip xdotool:xdotool debootstrap:debootstrap"
 
-# Libraries loaded at run time, checked by package: no command names them.
+# Packages checked by name, because no command names them: libraries loaded at
+# run time, certificates and headers.
 # libgtk-3-0 is what SWT's libswt-pi3 links against (gdk, pango, cairo come
 # with it); fonts-dejavu-core gives GTK something to draw text with.
 # ca-certificates lets the Maven wrapper's wget or curl check Maven Central's
