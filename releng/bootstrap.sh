@@ -11,10 +11,16 @@ NEEDS="java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless nasm:nasm gcc:
 qemu-system-x86_64:qemu-system-x86 gdb:gdb xvfb-run:xvfb xauth:xauth ss:iproute2 ps:procps
 curl:curl unzip:unzip xdotool:xdotool debootstrap:debootstrap"
 
-# Libraries loaded at run time, checked by package: no command names them.
+# Packages checked by name, because no command names them: libraries loaded at
+# run time, certificates and headers.
 # libgtk-3-0 is what SWT's libswt-pi3 links against (gdk, pango, cairo come
 # with it); fonts-dejavu-core gives GTK something to draw text with.
-LIBS="libgtk-3-0 fonts-dejavu-core"
+# ca-certificates lets the Maven wrapper's wget or curl check Maven Central's
+# https certificate; --no-install-recommends skips it for curl, and it came
+# only through the JDK's ca-certificates-java, so it is named here.
+# libc6-dev is gcc's recommended C library headers (/usr/include): the kernel
+# is freestanding, but the build engine's tests compile hosted C with gcc.
+LIBS="libgtk-3-0 fonts-dejavu-core ca-certificates libc6-dev"
 
 missing=""
 add() {
