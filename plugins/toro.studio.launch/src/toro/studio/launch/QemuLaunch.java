@@ -212,6 +212,8 @@ public final class QemuLaunch implements CoreModelSource {
 			Thread.currentThread().interrupt();
 		}
 		streams.messages().append(ExitReport.describe(status, failure, qemu, settings.whyDidItDie()));
+		// the report has read QEMU's stderr and -D log: its private directory, sockets and logs go now
+		qemu.close();
 		process.exited(status != null ? status : new ExitStatus(-1, null, true, false, String.valueOf(failure)));
 		version.incrementAndGet();
 	}

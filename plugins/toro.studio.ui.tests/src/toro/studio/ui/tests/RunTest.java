@@ -113,12 +113,16 @@ public class RunTest {
 	void terminateStopsQemuAndTheViewsKeepTheirData() throws Exception {
 		IProcess process = launch.getProcesses()[0];
 		long pid = session.qemu().pid();
+		Path dir = session.qemu().endpoints().dir();
+		assertTrue(Files.isDirectory(dir), dir + " holds the run's sockets");
 		process.terminate();
 		Workbench.waitUntil("the QEMU process to end", Duration.ofSeconds(30), process::isTerminated);
 		assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "QEMU (pid " + pid + ") is gone");
 		TextConsole console = (TextConsole) DebugUITools.getConsole(process);
 		Workbench.waitUntil("the exit report in the console", Duration.ofSeconds(10),
 				() -> console.getDocument().get().contains("[toro]"));
+		Workbench.waitUntil("the run's private directory " + dir + " to be removed", Duration.ofSeconds(10),
+				() -> !Files.exists(dir));
 		Workbench.pump(500);
 		CoresView cores = (CoresView) Workbench.page().showView(CoresView.ID);
 		assertEquals(2, cores.cores().size(), "the Cores view keeps the last data of the ended launch");
