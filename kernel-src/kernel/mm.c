@@ -14,11 +14,14 @@ static uint64_t page_top;                   /* highest usable page + 1 */
 
 struct hvm_memmap_entry { uint64_t addr, size; uint32_t type, reserved; };
 
+/* mark: sets page p's bit (used) or clears it. Caller holds page_lock, or
+ * runs in mm_init before any other core. Does not count pages_free. */
 static void mark(uint64_t p, bool used)
 {
     if (used) bitmap[p / 64] |= 1ull << (p % 64);
     else bitmap[p / 64] &= ~(1ull << (p % 64));
 }
+/* is_used: whether page p's bit says used. Same locking as mark. */
 static bool is_used(uint64_t p) { return bitmap[p / 64] >> (p % 64) & 1; }
 
 /* Number of 1 bits in w. The two common words of the boot-time bitmap, all
@@ -33,6 +36,10 @@ static uint64_t bits_set(uint64_t w)
     return n;
 }
 
+/* region_free: marks the whole pages inside [base, base+len) free, counts
+ * each newly freed one in pages_free, raises page_top to the region's end,
+ * and adds len to boot_info.ram_bytes. Boot core, in mm_init only; pages past
+ * the identity map (NPAGES) are ignored. */
 static void region_free(uint64_t base, uint64_t len)
 {
     uint64_t s = (base + PAGE - 1) / PAGE, e = (base + len) / PAGE;
@@ -50,6 +57,9 @@ static void region_free(uint64_t base, uint64_t len)
     boot_info.ram_bytes += len;
 }
 
+/* region_reserve: marks every page touching [base, end) used, and takes
+ * each newly used one off pages_free. Boot core, in mm_init only, after the
+ * regions are freed (it reserves what the kernel occupies inside them). */
 static void region_reserve(uint64_t base, uint64_t end)
 {
     uint64_t p = base / PAGE, e = (end + PAGE - 1) / PAGE;
@@ -78,6 +88,10 @@ static void bitmap_fill_used(uint64_t top)
     memset(bitmap, 0xFF, (top + 63) / 64 * sizeof bitmap[0]);
 }
 
+/* mm_init_from: builds the page bitmap from the PVH start_info's memory map
+ * (or, without one, QEMU's CMOS memory size): usable RAM free, the first MiB
+ * and the kernel image (up to __kernel_end) used. Boot core, once, before any
+ * allocation; start_info is the physical address the loader passed. */
 void mm_init_from(uint64_t start_info)
 {
     uint32_t version = *(uint32_t *)(start_info + 4);
@@ -106,6 +120,10 @@ void mm_init_from(uint64_t start_info)
     region_reserve(0x100000, (uint64_t)__kernel_end);   /* the image, page tables, stacks */
 }
 
+/* page_alloc: n physically contiguous free pages, marked used, or 0 when no
+ * such run exists below page_top. First fit from the last allocation's end,
+ * then from page 0. Any core, any context that may spin (takes page_lock with
+ * interrupts off). The pages are not zeroed. */
 void *page_alloc(size_t n)
 {
     uint64_t f = irq_save();
@@ -131,6 +149,8 @@ void *page_alloc(size_t n)
     return r;
 }
 
+/* page_free: returns n pages at ptr, which page_alloc gave; panics on a page
+ * that is already free (a double free). Any core. */
 void page_free(void *ptr, size_t n)
 {
     uint64_t f = irq_save();
@@ -145,6 +165,8 @@ void page_free(void *ptr, size_t n)
     irq_restore(f);
 }
 
+/* page_free_count: free pages now; a relaxed read, exact only when no other
+ * core allocates at the same time. */
 uint64_t page_free_count(void) { return __atomic_load_n(&pages_free, __ATOMIC_RELAXED); }
 
 /* ---------------------------------------------------------------- stacks */
@@ -158,6 +180,10 @@ uint64_t page_free_count(void) { return __atomic_load_n(&pages_free, __ATOMIC_RE
 static uint64_t stacks_pd[512] __attribute__((aligned(4096)));
 static uint64_t stacks_pt[(TORO_MAX_THREADS * (STACK_PAGES + 1) + 511) / 512][512] __attribute__((aligned(4096)));
 
+/* stacks_init: maps every thread slot's stack (STACK_PAGES pages each, from
+ * one page_alloc run) above its unmapped guard page, in the page tables
+ * stacks_pd/stacks_pt hung under STACKS_BASE, then flushes the TLB. Boot
+ * core, once, before the first thread; panics when memory is short. */
 void stacks_init(void)
 {
     size_t npt = sizeof stacks_pt / sizeof stacks_pt[0];
@@ -175,6 +201,8 @@ void stacks_init(void)
     __asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3" ::: "rax", "memory");
 }
 
+/* stack_for_slot / stack_guard_for_slot: the top of slot's stack (it grows
+ * down from there) and the address of its guard page. */
 uint64_t stack_for_slot(uint32_t slot) { return STACKS_BASE + (uint64_t)(slot + 1) * STRIDE; }
 uint64_t stack_guard_for_slot(uint32_t slot) { return STACKS_BASE + (uint64_t)slot * STRIDE; }
 
@@ -196,6 +224,8 @@ struct heap_cpu {
 
 static struct heap_cpu heaps[TORO_MAX_CPUS];
 
+/* drain_remote: moves the blocks other cores freed into h (their lock-free
+ * stack) onto h's own free lists. Owner core of h, interrupts off. */
 static void drain_remote(struct heap_cpu *h)
 {
     struct blk *b = __atomic_exchange_n(&h->remote, 0, __ATOMIC_ACQUIRE);
@@ -211,6 +241,9 @@ static void drain_remote(struct heap_cpu *h)
     }
 }
 
+/* kmalloc: n bytes from this core's heap (size classes 32..2048 bytes with
+ * a 16-byte header; above that, whole pages), 16-byte aligned, or 0 when out
+ * of memory. Not zeroed. Thread context; the block may be freed on any core. */
 void *kmalloc(size_t n)
 {
     if (!n) n = 1;
@@ -248,6 +281,7 @@ void *kmalloc(size_t n)
     return (uint8_t *)hd + HDR;
 }
 
+/* kzalloc: kmalloc, then zeroed. */
 void *kzalloc(size_t n)
 {
     void *p = kmalloc(n);
@@ -255,6 +289,10 @@ void *kzalloc(size_t n)
     return p;
 }
 
+/* kfree: returns a block of kmalloc; 0 is ignored. On the block's own core
+ * it goes straight to the free list, from another core onto the owner's
+ * remote stack (the owner drains it when a class runs empty). Panics on a
+ * pointer kmalloc did not return or a block freed twice (header magic). */
 void kfree(void *p)
 {
     if (!p) return;
@@ -281,6 +319,8 @@ void kfree(void *p)
     }
 }
 
+/* mem_free_bytes: free pages plus every core's free heap bytes; relaxed
+ * reads, for statistics only. */
 uint64_t mem_free_bytes(void)
 {
     uint64_t t = page_free_count() * PAGE;

@@ -454,6 +454,12 @@ void thread_yield(void)
     irq_restore(f);
 }
 
+/* thread_block: the calling thread sleeps until thread_wake(it). A wake that
+ * came first (while the thread was still running) is kept in wake_pending and
+ * makes this return at once; at most one such wake is kept, and a wake that
+ * arrives while the thread is READY (already woken, not yet run) is absorbed
+ * by that same wake. Contract for callers: wakes are not counted, so block in
+ * a loop on the condition you wait for (while (!cond) thread_block();). */
 void thread_block(void)
 {
     uint64_t f = irq_save();
