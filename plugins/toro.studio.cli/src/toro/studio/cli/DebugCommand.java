@@ -144,7 +144,7 @@ final class DebugCommand implements Command {
 	/** Connects gdb to QEMU, then runs the script or the breakpoints; closes gdb. */
 	private static int session(Options o, QemuProcess q, GdbSession started, Path script, int stops, Duration wait, Terminal term)
 			throws Exception {
-		DebugPrinter print = new DebugPrinter(term.out, o.flag("--json"), q::kvmInternalError);
+		DebugPrinter print = new DebugPrinter(term.out, o.flag("--json"), () -> q.kvmInternalError(QemuProcess.KVM_REPORT_WAIT));
 		CountDownLatch ended = new CountDownLatch(1);
 		GdbListener report = new GdbListener() {
 			@Override

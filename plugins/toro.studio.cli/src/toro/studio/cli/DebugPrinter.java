@@ -22,13 +22,11 @@ import toro.studio.qemu.KvmInternalError;
 final class DebugPrinter {
 	/** The reason printed for a vCPU that KVM could not run on (gdb itself says SIGABRT). */
 	static final String KVM_INTERNAL_ERROR = "kvm-internal-error";
-	/** How long QEMU's report may trail gdb's SIGABRT (QEMU writes it first; this is slack). */
-	private static final long REPORT_WAIT_MS = 500;
 	private final PrintStream out;
 	private final boolean json;
 	private final Supplier<KvmInternalError> kvmError;
 
-	/** @param kvmError QEMU's KVM internal error report, or null while there is none */
+	/** @param kvmError QEMU's KVM internal error report, asked for after a SIGABRT; null when there is none */
 	DebugPrinter(PrintStream out, boolean json, Supplier<KvmInternalError> kvmError) {
 		this.out = out;
 		this.json = json;
@@ -42,7 +40,7 @@ final class DebugPrinter {
 	 * @return true when it was a KVM internal error: the vCPU cannot go on
 	 */
 	boolean stop(String command, StopEvent e, List<Frame> frames) {
-		KvmInternalError kvm = "SIGABRT".equals(e.fields().get("signal-name")) ? kvmReport() : null;
+		KvmInternalError kvm = "SIGABRT".equals(e.fields().get("signal-name")) ? kvmError.get() : null;
 		String reason = kvm != null ? KVM_INTERNAL_ERROR : e.reason();
 		if (json) {
 			Map<String, Object> o = object(command);
@@ -71,22 +69,6 @@ final class DebugPrinter {
 		out.println(why + ": thread " + e.threadId() + ", core " + e.core());
 		printFrames(frames);
 		return false;
-	}
-
-	/** @return QEMU's report, waiting briefly for it to reach its stderr file; null if there is none. */
-	private KvmInternalError kvmReport() {
-		long end = System.nanoTime() + REPORT_WAIT_MS * 1_000_000;
-		for (;;) {
-			KvmInternalError k = kvmError.get();
-			if (k != null || System.nanoTime() > end)
-				return k;
-			try {
-				Thread.sleep(20);
-			} catch (InterruptedException x) {
-				Thread.currentThread().interrupt();
-				return null;
-			}
-		}
 	}
 
 	/** A backtrace. */

@@ -40,6 +40,8 @@ import java.util.stream.Stream;
  * with SIGKILL takes its QEMUs along (QEMU 7.2 has no exit-with-parent option of its own).
  */
 public final class QemuProcess implements AutoCloseable {
+	/** How long after gdb's SIGABRT QEMU's report may still be on its way to the stderr file. */
+	public static final Duration KVM_REPORT_WAIT = Duration.ofMillis(500);
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(20);
 	private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 	/** The file in the private directory that names the owning JVM's pid. */
@@ -278,6 +280,28 @@ public final class QemuProcess implements AutoCloseable {
 	/** @return QEMU's report of a vCPU that KVM could not run on, from its stderr, or null. */
 	public KvmInternalError kvmInternalError() {
 		return KvmInternalError.find(stderrText());
+	}
+
+	/**
+	 * {@link #kvmInternalError()} for a debugger that has just seen SIGABRT: QEMU writes its report
+	 * before it tells gdb, but the report reaches the stderr file through a pipe, so it is looked
+	 * for again for up to {@code wait} ({@link #KVM_REPORT_WAIT}).
+	 *
+	 * @return the report, or null when none came within {@code wait}
+	 */
+	public KvmInternalError kvmInternalError(Duration wait) {
+		long end = System.nanoTime() + wait.toNanos();
+		for (;;) {
+			KvmInternalError k = kvmInternalError();
+			if (k != null || System.nanoTime() > end)
+				return k;
+			try {
+				Thread.sleep(20);
+			} catch (InterruptedException x) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		}
 	}
 
 	/** @return COM1 as the guest writes it. */
@@ -531,7 +555,6 @@ public final class QemuProcess implements AutoCloseable {
 		}
 	}
 
-	/** QEMU could not bind the GDB port that was free a moment ago. */
 	/** QEMU's start-up refusal of KVM; the message is QEMU's error line. */
 	private static final class KvmRefusedException extends QemuException {
 		private static final long serialVersionUID = 1L;
@@ -541,6 +564,7 @@ public final class QemuProcess implements AutoCloseable {
 		}
 	}
 
+	/** QEMU could not bind the GDB port that was free a moment ago. */
 	private static final class PortTakenException extends QemuException {
 		private static final long serialVersionUID = 1L;
 

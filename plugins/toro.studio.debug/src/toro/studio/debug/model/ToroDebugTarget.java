@@ -26,6 +26,7 @@ import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.launch.QemuLaunch;
 import toro.studio.qemu.KvmInternalError;
+import toro.studio.qemu.QemuProcess;
 
 /**
  * The kernel running in QEMU, seen through gdb: one target per debug launch, one {@link VcpuThread} per vCPU.
@@ -385,7 +386,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         if (!"SIGABRT".equals(e.fields().get("signal-name"))) {
             return;
         }
-        KvmInternalError k = qemu.qemu().kvmInternalError();
+        KvmInternalError k = qemu.qemu().kvmInternalError(QemuProcess.KVM_REPORT_WAIT);
         if (k != null) {
             kvmError = k;
             consoleOutput("[" + k.summary() + ": " + KvmInternalError.ADVICE + "]\n");
