@@ -1,6 +1,6 @@
 /* Statistics that the telemetry stream (docs/telemetry.md) and a debugger read.
- * The symbols toro_ncpus, toro_cpu_stats and toro_threads are part of the
- * contract: keep their names and the listed fields. */
+ * The symbols toro_ncpus, toro_cpu_stats, toro_threads, toro_net_stats and
+ * toro_tcp_conns are part of the contract: keep their names and the listed fields. */
 #ifndef TORO_STATS_H
 #define TORO_STATS_H
 #include <stdint.h>
@@ -35,6 +35,41 @@ struct toro_cpu_stats {
     volatile uint64_t last_wake_tsc;  /* start of the current busy period */
 } __attribute__((aligned(64)));
 
+
+/* Per-core network counters: the core whose thread or interrupt did the work
+ * counts it. Device-level fields are the driver's, TCP fields the stack's. */
+struct toro_net_stats {
+    volatile uint64_t rx_packets, rx_bytes;   /* frames received (Ethernet bytes) */
+    volatile uint64_t tx_packets, tx_bytes;   /* frames sent */
+    volatile uint64_t rx_drops;  /* malformed, unknown protocol, no buffer, no hook */
+    volatile uint64_t tx_drops;  /* ring full, no route, device gone */
+    volatile uint64_t irqs;      /* device interrupts handled */
+    volatile uint64_t retransmits;   /* TCP segments sent again */
+    volatile uint64_t tcp_accepts;   /* connections accepted (passive opens) */
+    volatile uint32_t tcp_open;      /* connections in a state other than CLOSED/LISTEN */
+    volatile uint32_t pad;
+} __attribute__((aligned(64)));
+
+/* TCP connection states (struct toro_tcp_info.state), RFC 793's names. */
+enum { TCPS_CLOSED = 0, TCPS_LISTEN, TCPS_SYN_SENT, TCPS_SYN_RCVD, TCPS_ESTABLISHED,
+       TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT, TCPS_CLOSING, TCPS_LAST_ACK,
+       TCPS_TIME_WAIT };
+
+#ifndef TORO_MAX_TCP
+#define TORO_MAX_TCP 256
+#endif
+/* One entry per TCP control block slot, for the Network view and a debugger.
+ * A slot whose state is TCPS_CLOSED is free. Addresses and ports in host
+ * byte order. */
+struct toro_tcp_info {
+    volatile uint8_t state;      /* TCPS_* */
+    uint8_t pad;
+    volatile uint16_t cpu;       /* core of the thread that owns the socket */
+    volatile uint32_t laddr, raddr;
+    volatile uint16_t lport, rport;
+    volatile uint64_t rx_bytes, tx_bytes;   /* payload bytes */
+};
+
 struct thread;
 
 /* One entry per thread slot. The documented fields come first; the rest is
@@ -66,5 +101,7 @@ struct toro_thread {
 extern volatile uint32_t toro_ncpus;
 extern struct toro_cpu_stats toro_cpu_stats[TORO_MAX_CPUS];
 extern struct toro_thread toro_threads[TORO_MAX_THREADS];
+extern struct toro_net_stats toro_net_stats[TORO_MAX_CPUS];
+extern struct toro_tcp_info toro_tcp_conns[TORO_MAX_TCP];
 
 #endif
