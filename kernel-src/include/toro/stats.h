@@ -46,6 +46,7 @@ struct toro_net_stats {
     volatile uint64_t irqs;      /* device interrupts handled */
     volatile uint64_t retransmits;   /* TCP segments sent again */
     volatile uint64_t tcp_accepts;   /* connections accepted (passive opens) */
+    volatile uint64_t requests;      /* application requests answered (httpd: one per HTTP reply) */
     volatile uint32_t tcp_open;      /* connections in a state other than CLOSED/LISTEN */
     volatile uint32_t pad;
 } __attribute__((aligned(64)));
