@@ -284,6 +284,42 @@ class AbiCheckerTest {
 		assertTrue(fs.stream().allMatch(AbiFinding::notAnalysed));
 	}
 
+	/**
+	 * Loading rsp is a context switch only after the routine saved its own rsp, on every path to the load;
+	 * otherwise it is a new stack, and returning on it is not analysed (a boot entry that never returns is fine).
+	 */
+	@Test
+	void rspLoadedWithoutASaveIsNotAnalysed() throws Exception {
+		List<AbiFinding> fs = check("""
+				section .text
+				global jump_stack, maybe_saved, saved
+				jump_stack:                 ; no save: a clobbered stack, not a switch
+				    push rbx
+				    mov rsp, rdi
+				    pop rbx
+				    ret
+				maybe_saved:                ; saved on one path only
+				    test rsi, rsi
+				    jz .load
+				    mov [rsi], rsp
+				.load:
+				    mov rsp, rdi
+				    ret
+				saved:                      ; saved first, then switched: accepted
+				    mov [rel slot], rsp
+				    mov rsp, [rdi]
+				    ret
+				section .bss
+				slot: resq 1
+				""");
+		String s = lines(fs);
+		assertTrue(s.contains("7: jump_stack: not analysed: rsp is not tracked at this ret (changed at line 5, loaded by "
+				+ "'mov rsp, rdi' from neither a copy of rsp nor a stack this routine saved (mov [..], rsp))"), s);
+		assertTrue(s.contains("14: maybe_saved: not analysed: rsp is not tracked at this ret (changed at line 13"), s);
+		assertEquals(2, fs.size(), s);
+		assertTrue(fs.stream().allMatch(AbiFinding::notAnalysed), s);
+	}
+
 	@Test
 	void theKernelsOwnAssemblyPasses() throws Exception {
 		Path tree = Path.of(System.getProperty("toro.root", "../..")).resolve("kernel-src").toAbsolutePath().normalize();

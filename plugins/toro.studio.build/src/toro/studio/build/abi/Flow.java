@@ -20,8 +20,10 @@ import toro.studio.build.AbiFinding;
  * stack is at its entry depth or one slot above (the CPU's error code dropped).
  * A {@code call} is assumed to follow the ABI: it keeps callee-saved registers
  * and may change the caller-saved ones. Loading rsp from anything but a copy
- * of itself is taken as a switch to a stack with the same layout, saved
- * earlier by this routine (a context switch).
+ * of itself is taken as a switch to a stack with the same layout (a context
+ * switch) only on a path where this routine saved its own rsp to memory
+ * first ({@code mov [rdi], rsp}); anywhere else it is a new stack, which a
+ * routine may set up but not return on (an exit after it is not analysed).
  */
 final class Flow {
 	private static final int MAX_STEPS = 200_000;
@@ -236,6 +238,8 @@ final class Flow {
 	private boolean writeDest(Insn in, State s, int dst, String why) {
 		String m = in.mnemonic();
 		if (NO_WRITE.contains(m) || dst < 0) {
+			if (m.equals("mov") && Insn.memory(in.op(0)) && Registers.of(Insn.bare(in.op(1))) == Registers.RSP)
+				s.rspSaved = true;
 			if (in.repeated())
 				s.write(Registers.RCX, why);
 			return true;
@@ -273,9 +277,16 @@ final class Flow {
 			return true;
 		}
 		case "mov" -> {
-			if (srcReg >= 0 && s.rspCopy[srcReg] != null)
+			if (srcReg >= 0 && s.rspCopy[srcReg] != null) {
 				s.restoreDepth(s.rspCopy[srcReg]);
-			// else: a switch to another stack laid out as this routine saved it
+				return true;
+			}
+			if (s.rspSaved)   // a switch to another stack laid out as this routine saved its own
+				return true;
+			// a new stack (a boot entry's): fine until the routine tries to return on it
+			s.known = false;
+			s.lostAt = "line " + in.line() + ", loaded by '" + in.text() + "' from neither a copy of rsp nor a stack "
+					+ "this routine saved (mov [..], rsp)";
 			return true;
 		}
 		default -> {

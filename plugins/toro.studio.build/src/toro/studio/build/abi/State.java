@@ -23,6 +23,12 @@ final class State {
 	boolean known = true;
 	/** Where the stack pointer stopped being tracked (when not known). */
 	String lostAt;
+	/**
+	 * True once this path stored rsp to memory ({@code mov [..], rsp}): a later
+	 * load of rsp from elsewhere is then taken as a switch to a stack saved the
+	 * same way (a context switch). On no path is an unexplained load accepted.
+	 */
+	boolean rspSaved;
 
 	State copy() {
 		State s = new State();
@@ -32,6 +38,7 @@ final class State {
 		s.depth = depth;
 		s.known = known;
 		s.lostAt = lostAt;
+		s.rspSaved = rspSaved;
 		return s;
 	}
 
@@ -79,6 +86,7 @@ final class State {
 	/** @return the merge of two states reaching the same instruction: a change on either path counts. */
 	State join(State o) {
 		State s = copy();
+		s.rspSaved = rspSaved && o.rspSaved;
 		for (int r = 0; r < 16; r++) {
 			if (s.changed[r] == null)
 				s.changed[r] = o.changed[r];
@@ -94,7 +102,7 @@ final class State {
 	@Override
 	public boolean equals(Object x) {
 		return x instanceof State s && Arrays.equals(changed, s.changed) && Arrays.equals(rspCopy, s.rspCopy)
-				&& stack.equals(s.stack) && depth == s.depth && known == s.known;
+				&& stack.equals(s.stack) && depth == s.depth && known == s.known && rspSaved == s.rspSaved;
 	}
 
 	@Override
