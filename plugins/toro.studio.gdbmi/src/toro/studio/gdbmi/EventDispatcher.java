@@ -9,19 +9,42 @@ import java.util.function.Consumer;
 
 /**
  * The one thread that delivers events to listeners, in the order they were
- * posted. The reader thread posts and never waits, so a listener that calls
- * back into the session cannot block the reading of gdb's output.
+ * posted, and runs the tasks a client queues behind them ({@link GdbSession#post}).
+ * The reader thread posts and never waits, so a listener that calls back into
+ * the session (and waits for gdb's answer) cannot block the reading of gdb's output.
  */
 final class EventDispatcher {
 	private final List<GdbListener> listeners = new CopyOnWriteArrayList<>();
 	private final ExecutorService thread;
+	private volatile Thread worker;
 
 	EventDispatcher(String name) {
 		thread = Executors.newSingleThreadExecutor(r -> {
 			Thread t = new Thread(r, name);
 			t.setDaemon(true);
+			worker = t;
 			return t;
 		});
+	}
+
+	/** @return whether the calling thread is this dispatcher's. */
+	boolean isCurrent() {
+		return Thread.currentThread() == worker;
+	}
+
+	/** Queues task behind the events posted so far; dropped once closed. */
+	void run(Runnable task) {
+		try {
+			thread.execute(() -> {
+				try {
+					task.run();
+				} catch (RuntimeException e) {
+					System.err.println("gdbmi: a posted task failed: " + e);
+				}
+			});
+		} catch (java.util.concurrent.RejectedExecutionException e) {
+			// closed: the session is over
+		}
 	}
 
 	void add(GdbListener l) {
@@ -49,9 +72,14 @@ final class EventDispatcher {
 		}
 	}
 
-	/** Delivers what is queued (up to a second), then stops the thread. */
+	/**
+	 * Delivers what is queued (up to a second), then stops the thread. Called on the
+	 * dispatcher's own thread (a listener ending the session) it only stops taking more.
+	 */
 	void close() {
 		thread.shutdown();
+		if (isCurrent())
+			return;
 		try {
 			thread.awaitTermination(1, TimeUnit.SECONDS);
 		} catch (InterruptedException e) {

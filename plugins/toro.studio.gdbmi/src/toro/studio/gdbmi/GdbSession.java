@@ -700,6 +700,22 @@ public final class GdbSession implements AutoCloseable {
 	}
 
 	/**
+	 * Runs task on the session's event thread, after the listener calls already
+	 * queued and in order with later ones: a client that must serialise its own
+	 * work with gdb's events (a debug model inserting breakpoints) needs no thread
+	 * of its own. The task may call the session and wait for gdb. Dropped once
+	 * the session is closed.
+	 */
+	public void post(Runnable task) {
+		dispatcher.run(task);
+	}
+
+	/** @return whether the caller runs on the session's event thread (a listener or a posted task). */
+	public boolean onEventThread() {
+		return dispatcher.isCurrent();
+	}
+
+	/**
 	 * Ends gdb (it detaches from the stub, QEMU keeps running) and the dispatcher.
 	 * Pending commands fail; listeners hear exited(). Idempotent.
 	 */

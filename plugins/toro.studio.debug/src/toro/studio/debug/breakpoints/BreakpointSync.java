@@ -2,10 +2,8 @@ package toro.studio.debug.breakpoints;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -22,25 +20,19 @@ import toro.studio.gdbmi.BreakpointSpec;
 
 /**
  * Keeps gdb's breakpoints equal to the workspace's Toro line breakpoints for one target. Changes arrive
- * from the breakpoint manager on any thread (often the UI thread) and are applied to gdb in order on one
- * thread of our own; while the kernel runs, the target is briefly interrupted to apply them (the remote
+ * from the breakpoint manager on any thread (often the UI thread) and are applied to gdb in order on the gdb
+ * session's event thread, in step with gdb's events (no thread of our own); while the kernel runs, the target is briefly interrupted to apply them (the remote
  * stub accepts no packets while running), which the user does not see as a suspension.
  */
 public final class BreakpointSync {
 
     private final ToroDebugTarget target;
-    private final ExecutorService queue;
     /** The gdb number and hardware kind of every breakpoint installed in gdb. */
     private final Map<IBreakpoint, Breakpoint> installed = new HashMap<>();
 
     /** Creates the synchroniser of target; nothing is installed before {@link #start()}. */
     public BreakpointSync(ToroDebugTarget target) {
         this.target = target;
-        this.queue = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "Toro breakpoints: " + target.getName());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Installs every Toro breakpoint of the workspace (synchronously) and starts following changes. */
@@ -55,7 +47,6 @@ public final class BreakpointSync {
     /** Stops following the breakpoint manager (the target is ending; gdb's breakpoints die with gdb). */
     public void dispose() {
         DebugPlugin.getDefault().getBreakpointManager().removeBreakpointListener(target);
-        queue.shutdownNow();
     }
 
     /**
@@ -63,9 +54,14 @@ public final class BreakpointSync {
      * resumes, so that a breakpoint set while suspended is in place when the kernel runs again.
      */
     public void flush() {
+        if (target.isTerminated() || target.session().onEventThread()) {
+            return;   // nothing runs any more, or a task on the queue: everything posted before it has run
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        target.session().post(() -> done.complete(null));
         try {
-            queue.submit(() -> { }).get(10, TimeUnit.SECONDS);
-        } catch (RejectedExecutionException | ExecutionException | TimeoutException e) {
+            done.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             target.consoleOutput("Breakpoint changes are still pending in gdb: " + e + "\n");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -181,11 +177,8 @@ public final class BreakpointSync {
         }
     }
 
+    /** Queues r on the session's event thread, in order with gdb's events; dropped once gdb is gone. */
     private void post(Runnable r) {
-        try {
-            queue.execute(r);
-        } catch (RejectedExecutionException e) {
-            // the target has ended: its gdb is gone, so there is nothing to keep in step
-        }
+        target.session().post(r);
     }
 }

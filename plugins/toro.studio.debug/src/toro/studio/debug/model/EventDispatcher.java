@@ -1,34 +1,27 @@
 package toro.studio.debug.model;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.debug.core.DebugEvent;
 
 import toro.studio.gdbmi.GdbListener;
+import toro.studio.gdbmi.GdbSession;
 import toro.studio.gdbmi.StopEvent;
 
 /**
- * The one place where gdb's events become Debug Platform events. gdb's listener callbacks are queued onto
- * one thread of our own (so that handling a stop may itself ask gdb for threads and statistics without
- * blocking gdb's reader) and applied to the target in arrival order.
+ * The one place where gdb's events become Debug Platform events. Its callbacks run on the gdb session's
+ * event thread, the model's only thread: gdb's reader never waits for it, so handling a stop may itself ask
+ * gdb for threads and statistics, and the breakpoint synchroniser queues its work on the same thread
+ * ({@link GdbSession#post}), so events and breakpoint changes are applied to the target in one order.
  */
 final class EventDispatcher implements GdbListener {
 
     private final ToroDebugTarget target;
-    private final ExecutorService queue;
     /** Stops that the model caused for itself (to insert a breakpoint while running) and hides from the user. */
     private final AtomicInteger internalStops = new AtomicInteger();
 
     EventDispatcher(ToroDebugTarget target) {
         this.target = target;
-        this.queue = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "Toro gdb events: " + target.getName());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** Announces that the next stop is the model's own interrupt, not to be shown as a suspension. */
@@ -39,36 +32,30 @@ final class EventDispatcher implements GdbListener {
     /**
      * A stop is hidden only when it is the SIGINT the model asked for. Any other stop that arrives while one
      * is expected (a breakpoint hit racing the interrupt) is the user's: it is shown, and it stands for the
-     * expected one, which will not come (an interrupt of a stopped target does nothing).
+     * expected one, which will not come (an interrupt of a stopped target does nothing). The guest's exit
+     * never arrives here: the session reports it as {@link #exited}.
      */
     @Override
     public void stopped(StopEvent e) {
-        post(() -> {
-            if (internalStops.getAndUpdate(n -> Math.max(0, n - 1)) > 0 && isModelInterrupt(e)) {
-                return;
-            }
-            String reason = e.reason() == null ? "" : e.reason();
-            if (reason.startsWith("exited")) {
-                target.shutDown("the guest exited (" + reason + ")");
-            } else {
-                target.stopped(e, detailOf(reason));
-            }
-        });
+        if (internalStops.getAndUpdate(n -> Math.max(0, n - 1)) > 0 && isModelInterrupt(e)) {
+            return;
+        }
+        target.stopped(e, detailOf(e.reason() == null ? "" : e.reason()));
     }
 
     @Override
     public void running(int threadIdOrAll) {
-        post(() -> target.resumed(DebugEvent.CLIENT_REQUEST));
+        target.resumed(DebugEvent.CLIENT_REQUEST);
     }
 
     @Override
     public void exited(String why) {
-        post(() -> target.shutDown("gdb ended: " + why));
+        target.shutDown("gdb ended: " + why);
     }
 
     @Override
     public void output(char stream, String text) {
-        post(() -> target.consoleOutput(text));
+        target.consoleOutput(text);
     }
 
     /** Returns whether e is the stop an -exec-interrupt causes: signal-received, SIGINT. */
@@ -76,22 +63,9 @@ final class EventDispatcher implements GdbListener {
         return "signal-received".equals(e.reason()) && "SIGINT".equals(e.fields().get("signal-name"));
     }
 
-    /** Ends the launch because a process it depends on (QEMU) is gone; why is shown on the gdb console. */
+    /** Ends the launch, in order with gdb's events, because a process it depends on (QEMU) is gone. */
     void processGone(String why) {
-        post(() -> target.shutDown(why));
-    }
-
-    /** Stops dispatching once the events already queued are handled. */
-    void dispose() {
-        queue.shutdown();
-    }
-
-    private void post(Runnable r) {
-        try {
-            queue.execute(r);
-        } catch (RejectedExecutionException e) {
-            // the target is terminated: late events of a dead session have nothing left to change
-        }
+        target.session().post(() -> target.shutDown(why));
     }
 
     /** Maps gdb's stop reason to the detail of the Debug Platform's suspend event. */

@@ -336,7 +336,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         }
     }
 
-    // --- state changes, called by the EventDispatcher (on its one thread) and by execute() ----------------------
+    // --- state changes, called by the EventDispatcher (on the session's event thread) and by execute() ---------
 
     /** Marks the target and all threads running and fires their resume events (once per resumption). */
     synchronized void resumed(int detail) {
@@ -446,7 +446,6 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         }
         suspended = false;
         breakpoints.dispose();
-        dispatcher.dispose();
         consoleOutput("[" + name + " " + why + "]\n");
         try {
             session.close();
