@@ -240,9 +240,26 @@ class ToroDebugCliTest {
 		return text.lines().filter(l -> l.contains("pid=" + pid + ",")).toList();
 	}
 
-	/** QEMU killed while a script waits for a stop: a clear message, status 3, nothing left running. */
+	/** QEMU killed while a script waits for a stop: a clear message, status 3, nothing left running or on disk. */
 	@Test
 	void qemuKilledMidSessionEndsCleanly() throws Exception {
+		String rest = killMidSession("path=", "debug session ended: the target closed the connection (QEMU exited or was killed)");
+		assertTrue(rest.contains("debug session ended"), rest);
+	}
+
+	/** gdb killed while a script waits for a stop: the session ends, QEMU is stopped, its directory removed. */
+	@Test
+	void gdbKilledMidSessionEndsCleanly() throws Exception {
+		killMidSession("--interpreter=mi", "debug session ended:");
+	}
+
+	/**
+	 * Runs a script that continues the kernel, kills the child process whose command line contains
+	 * {@code victim} (QEMU's stub socket, or gdb), and checks that toro debug ends with status 3 and the
+	 * message, prints the failed command and no later one, leaves no process running and removes the run's
+	 * private directory (sockets, logs). @return toro debug's standard error after the kill
+	 */
+	private static String killMidSession(String victim, String message) throws Exception {
 		Path script = Files.createTempFile("toro-debug", ".gdb");
 		Files.writeString(script, "continue\nprint toro_ncpus\n");
 		Process p = new ProcessBuilder("sh", TestKernel.root().resolve("toro").toString(), "debug", "--json", "--smp", "2",
@@ -257,22 +274,27 @@ class ToroDebugCliTest {
 					socket = m.group(1);
 			}
 			assertTrue(socket != null, "toro debug never connected");
+			Path runDir = Path.of(socket).getParent();
+			assertTrue(Files.isDirectory(runDir), "the run's private directory: " + runDir);
 			Thread.sleep(500); // the script's continue is under way
 			List<ProcessHandle> children = p.descendants().toList();
-			String stub = "path=" + socket + ",server=on";
-			ProcessHandle qemu = children.stream().filter(h -> h.info().commandLine().orElse("").contains(stub)).findFirst().orElseThrow();
-			qemu.destroyForcibly();
+			String mark = victim.equals("path=") ? "path=" + socket + ",server=on" : victim;
+			ProcessHandle target = children.stream().filter(h -> h.info().commandLine().orElse("").contains(mark))
+					.findFirst().orElseThrow(() -> new AssertionError("no child process with " + mark));
+			target.destroyForcibly();
 			StringBuilder rest = new StringBuilder();
 			for (String l; (l = err.readLine()) != null;)
 				rest.append(l).append('\n');
 			assertTrue(p.waitFor(60, TimeUnit.SECONDS), "toro debug did not end");
 			assertEquals(3, p.exitValue(), rest.toString());
-			assertTrue(rest.toString().contains("debug session ended: the target closed the connection (QEMU exited or was killed)"), rest.toString());
+			assertTrue(rest.toString().contains(message), rest.toString());
 			String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
 			assertTrue(out.startsWith("{\"command\":\"continue\",\"error\":"), out);
 			assertFalse(out.contains("print toro_ncpus"), "the script stops when the session is lost: " + out);
 			for (ProcessHandle h : children)
 				assertTrue(h.onExit().get(10, TimeUnit.SECONDS) != null && !h.isAlive(), "left running: " + h.info().commandLine());
+			assertFalse(Files.exists(runDir), "left on disk: " + runDir);
+			return rest.toString();
 		} finally {
 			p.descendants().forEach(ProcessHandle::destroyForcibly);
 			p.destroyForcibly();
