@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -82,9 +81,9 @@ final class BenchBuild implements Command {
 			// full build, alternating so that machine load hits both alike
 			List<Double> full = new ArrayList<>(), fullMake = new ArrayList<>();
 			for (int i = 0; i < runs; i++) {
-				deleteTree(mine.resolve("build"));
+				Trees.delete(mine.resolve("build"));
 				full.add(timeBuild(req));
-				deleteTree(theirs.resolve("build"));
+				Trees.delete(theirs.resolve("build"));
 				fullMake.add(timeMake(theirs, jobs));
 			}
 			line(term, "full build", "toro", Stats.median(full), "make -j" + jobs, Stats.median(fullMake));
@@ -127,7 +126,7 @@ final class BenchBuild implements Command {
 					"make -j" + jobs, Stats.median(touchMake));
 			return 0;
 		} finally {
-			deleteTree(work);
+			Trees.delete(work);
 		}
 	}
 
@@ -210,12 +209,4 @@ final class BenchBuild implements Command {
 		}
 	}
 
-	private static void deleteTree(Path dir) throws IOException {
-		if (!Files.exists(dir))
-			return;
-		try (Stream<Path> s = Files.walk(dir)) {
-			for (Path p : s.sorted(Comparator.reverseOrder()).toList())
-				Files.delete(p);
-		}
-	}
 }

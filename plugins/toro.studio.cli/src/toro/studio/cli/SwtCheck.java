@@ -171,12 +171,8 @@ public final class SwtCheck {
 	}
 
 	private static void deleteQuietly(Path dir) {
-		if (dir == null)
-			return;
-		try (Stream<Path> s = Files.list(dir)) {
-			for (Path p : s.toList())
-				Files.deleteIfExists(p);
-			Files.deleteIfExists(dir);
+		try {
+			Trees.delete(dir);
 		} catch (IOException e) {
 			// a temporary directory left behind is harmless
 		}
