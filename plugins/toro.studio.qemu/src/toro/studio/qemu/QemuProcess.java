@@ -3,7 +3,6 @@ package toro.studio.qemu;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.RandomAccessFile;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +60,7 @@ public final class QemuProcess implements AutoCloseable {
 	private final List<String> argv;
 	private final Process process;
 	private final Path stderrFile;
+	private final DebugLogTail debugLog; // null unless asked why the guest died
 	private final List<SocketChannel> channels = new ArrayList<>();
 	private final CompletableFuture<ExitStatus> exit;
 	private volatile boolean stopRequested;
@@ -71,12 +70,14 @@ public final class QemuProcess implements AutoCloseable {
 	private InputStream telemetry;
 	private QmpClient qmp;
 
-	private QemuProcess(QemuConfig config, Endpoints endpoints, List<String> argv, Process process, Path stderrFile) {
+	private QemuProcess(QemuConfig config, Endpoints endpoints, List<String> argv, Process process, Path stderrFile,
+			DebugLogTail debugLog) {
 		this.config = config;
 		this.endpoints = endpoints;
 		this.argv = argv;
 		this.process = process;
 		this.stderrFile = stderrFile;
+		this.debugLog = debugLog;
 		this.exit = process.onExit().thenApply(p -> {
 			LIVE.remove(this);
 			return ExitStatus.of(p.exitValue(), stopRequested, stderr());
@@ -181,6 +182,13 @@ public final class QemuProcess implements AutoCloseable {
 			argv.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
 		argv.addAll(QemuArgv.build(qemu, c, e));
 		Path stderr = dir.resolve("qemu-stderr.txt");
+		DebugLogTail log;
+		try {
+			log = c.whyDidItDie() ? DebugLogTail.start(e.debugLog()) : null;
+		} catch (QemuException x) {
+			deleteTree(dir);
+			throw x;
+		}
 		ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
 				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
@@ -188,14 +196,18 @@ public final class QemuProcess implements AutoCloseable {
 		try {
 			p = LAUNCHER.submit(pb::start).get();
 		} catch (ExecutionException x) {
+			if (log != null)
+				log.finish();
 			deleteTree(dir);
 			throw new QemuException("cannot start " + qemu + ": " + x.getCause().getMessage(), x.getCause());
 		} catch (InterruptedException x) {
 			Thread.currentThread().interrupt();
+			if (log != null)
+				log.finish();
 			deleteTree(dir);
 			throw new QemuException("interrupted while starting QEMU");
 		}
-		QemuProcess q = new QemuProcess(c, e, List.copyOf(argv), p, stderr);
+		QemuProcess q = new QemuProcess(c, e, List.copyOf(argv), p, stderr, log);
 		LIVE.add(q);
 		try {
 			q.connect();
@@ -392,23 +404,15 @@ public final class QemuProcess implements AutoCloseable {
 
 	/**
 	 * @return the last {@code n} lines of the {@code -d int,cpu_reset} log (the guest's last
-	 *         interrupts and CPU resets: vector, RIP, CR2 and registers), empty when the switch was off
+	 *         interrupts and CPU resets: vector, RIP, CR2 and registers; at most the last
+	 *         {@link DebugLogTail#CAP} bytes are kept), empty when the switch was off
 	 */
 	public List<String> whyLog(int n) {
-		Path log = endpoints.debugLog();
-		if (!config.whyDidItDie() || !Files.exists(log))
+		if (debugLog == null)
 			return List.of();
-		try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-			long len = f.length();
-			int take = (int) Math.min(len, 256 * 1024);
-			byte[] tail = new byte[take];
-			f.seek(len - take);
-			f.readFully(tail);
-			List<String> lines = Arrays.asList(new String(tail, StandardCharsets.UTF_8).split("\n"));
-			return List.copyOf(lines.subList(Math.max(0, lines.size() - n), lines.size()));
-		} catch (IOException e) {
-			return List.of("(the debug log " + log + " could not be read: " + e.getMessage() + ")");
-		}
+		if (!process.isAlive())
+			debugLog.finish(); // all QEMU wrote is in
+		return debugLog.lastLines(n);
 	}
 
 	/**
@@ -477,6 +481,8 @@ public final class QemuProcess implements AutoCloseable {
 			channels.forEach(QemuProcess::closeQuietly);
 		}
 		exit.join();
+		if (debugLog != null)
+			debugLog.finish();
 		deleteTree(endpoints.dir());
 	}
 

@@ -128,6 +128,30 @@ class QemuBootTest {
 		}
 	}
 
+	/**
+	 * The -D log is a FIFO whose reader keeps only the tail: a kernel taking a thousand interrupts a
+	 * second (telemetry at 1000 Hz) fills no file, and the kept tail stays within its bound.
+	 */
+	@Test
+	void whyLogIsABoundedTailNotAGrowingFile() throws Exception {
+		try (QemuProcess q = QemuProcess.start(config("toro", 1).withWhyDidItDie(true).withAppend("telemetry=1000 telemetry_idle=0"))) {
+			CountDownLatch ready = watchConsole(q, new CopyOnWriteArrayList<>(), "toro: ready");
+			TelemetryPump.start(q.telemetry(), new TelemetryDecoder(s -> {
+			}), null);
+			assertTrue(ready.await(BOOT.toSeconds(), TimeUnit.SECONDS));
+			Thread.sleep(3000);
+			Path log = q.endpoints().debugLog();
+			assertTrue(Files.exists(log) && !Files.isRegularFile(log), "the -D target is a FIFO, not a file: " + log);
+			q.qmp().systemReset();
+			assertNotNull(q.waitFor(Duration.ofSeconds(30)));
+			List<String> why = q.whyLog(1_000_000);
+			long bytes = why.stream().mapToLong(l -> l.length() + 1).sum();
+			assertTrue(why.stream().anyMatch(l -> l.contains("v=40")), "timer interrupts are logged");
+			assertTrue(bytes > 1 << 19, "3 s at 1000 interrupts/s log more than the tail keeps: " + bytes);
+			assertTrue(bytes <= 1 << 20, "the kept tail is at most 1 MiB: " + bytes);
+		}
+	}
+
 	@Test
 	void timeoutLeavesItRunningAndStopEndsIt() throws Exception {
 		QemuProcess q = QemuProcess.start(config("toro", 2));
