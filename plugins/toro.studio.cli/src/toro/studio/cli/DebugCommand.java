@@ -16,10 +16,10 @@ import toro.studio.gdbmi.GdbException;
 import toro.studio.gdbmi.GdbListener;
 import toro.studio.gdbmi.GdbSession;
 import toro.studio.gdbmi.MiError;
+import toro.studio.gdbmi.QemuDebugSession;
 import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.gdbmi.mi.MiParseException;
-import toro.studio.qemu.Accel;
 import toro.studio.qemu.GdbStub;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuProcess;
@@ -158,15 +158,20 @@ final class DebugCommand implements Command {
 				term.progress("skipped a line of gdb output that is not MI (" + e.getMessage() + "): " + line);
 			}
 		};
-		try (GdbSession gdb = started) {
-			gdb.addListener(report);
+		started.addListener(report);
+		QemuDebugSession session;
+		try {
+			session = QemuDebugSession.attach(q, started, Duration.ofSeconds(10), o.flag("--soft-breakpoints"));
+		} catch (GdbException e) {
+			term.progress("gdb could not attach to QEMU's stub: " + e.getMessage());
+			return 1;
+		}
+		try (session) {
+			GdbSession gdb = session.gdb();
 			try {
-				gdb.connect(q.gdbStub().target(), Duration.ofSeconds(10));
 				term.progress("gdb connected to QEMU's stub on " + q.gdbStub() + " (" + c(q) + ")");
-				if (q.config().accel().resolve() == Accel.KVM && !o.flag("--soft-breakpoints")) {
-					gdb.breakpointsInDebugRegisters(true);
+				if (gdb.breakpointsInDebugRegisters())
 					term.progress("breakpoints go into the debug registers (hardware, 4 at most): software ones are unreliable under KVM");
-				}
 				if (script != null)
 					return new DebugScript(gdb, print, wait).run(script);
 				for (String s : o.all("--break"))
@@ -190,9 +195,7 @@ final class DebugCommand implements Command {
 				RunState s = gdb.state();
 				if (s == RunState.EXITED || s == RunState.DISCONNECTED)
 					ended.await(5, TimeUnit.SECONDS);
-				// QEMU goes first, or gdb's detach would let the guest run on.
 				gdb.removeListener(report);
-				q.stop();
 			}
 		}
 	}

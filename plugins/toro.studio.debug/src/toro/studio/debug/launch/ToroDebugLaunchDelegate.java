@@ -15,8 +15,8 @@ import toro.studio.debug.sourcelookup.ToroSourceLookupDirector;
 import toro.studio.gdbmi.BreakpointSpec;
 import toro.studio.gdbmi.GdbSession;
 import toro.studio.gdbmi.MiError;
+import toro.studio.gdbmi.QemuDebugSession;
 import toro.studio.launch.QemuLaunch;
-import toro.studio.qemu.Accel;
 
 /**
  * Debug mode of "Toro Kernel (QEMU)": builds and boots the kernel like run mode but with QEMU halted and its
@@ -55,16 +55,16 @@ public final class ToroDebugLaunchDelegate extends LaunchConfigurationDelegate {
             }
             long started = System.nanoTime();
             sub.subTask("Connecting gdb to QEMU's stub on " + qemu.qemu().gdbStub());
-            gdb.connect(qemu.qemu().gdbStub().target(), debug.timeout());
-            // Under KVM software breakpoints are unreliable (see GdbSession.breakpointsInDebugRegisters).
-            gdb.breakpointsInDebugRegisters(qemu.qemu().config().accel().resolve() == Accel.KVM);
+            // Under KVM breakpoints go into the debug registers (see GdbSession.breakpointsInDebugRegisters).
+            // The session owns both processes from here on, and ends them (QEMU first) if attaching fails.
+            QemuDebugSession session = QemuDebugSession.attach(qemu.qemu(), gdb, debug.timeout(), false);
             long connected = System.nanoTime();
             sub.worked(2);
-            target = new ToroDebugTarget(launch, gdb, qemu, config.getName());
+            target = new ToroDebugTarget(launch, session, qemu, config.getName());
             launch.addDebugTarget(target);
             target.start();
             if (debug.stopAt() != null) {
-                stopAt(gdb, debug);
+                stopAt(session.gdb(), debug);
                 target.resume();
             }
             target.consoleOutput(String.format(java.util.Locale.ROOT,

@@ -22,6 +22,7 @@ import toro.studio.debug.ToroDebug;
 import toro.studio.debug.breakpoints.BreakpointSync;
 import toro.studio.gdbmi.GdbSession;
 import toro.studio.gdbmi.GdbThread;
+import toro.studio.gdbmi.QemuDebugSession;
 import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
 import toro.studio.launch.QemuLaunch;
@@ -36,6 +37,7 @@ import toro.studio.qemu.QemuProcess;
 public final class ToroDebugTarget extends ToroDebugElement implements IDebugTarget {
 
     private final ILaunch launch;
+    private final QemuDebugSession debug;
     private final GdbSession session;
     private final QemuLaunch qemu;
     private final String name;
@@ -56,13 +58,14 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
     private final StoppedCoreSource cores;
 
     /**
-     * Creates the target over a connected, stopped gdb session and its QEMU, registers it with the launch and
+     * Creates the target over an attached, stopped debug session and its QEMU launch, registers it with the launch and
      * starts dispatching gdb's events. Breakpoints of the workspace are installed by {@link #start()}.
      */
-    public ToroDebugTarget(ILaunch launch, GdbSession session, QemuLaunch qemu, String name) {
+    public ToroDebugTarget(ILaunch launch, QemuDebugSession debug, QemuLaunch qemu, String name) {
         super(null);
         this.launch = launch;
-        this.session = session;
+        this.debug = debug;
+        this.session = debug.gdb();
         this.qemu = qemu;
         this.name = name;
         this.breakpoints = new BreakpointSync(this);
@@ -435,7 +438,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
 
     /**
      * Ends the session once, whoever asks first (user, dying gdb, dying QEMU): stops listening to breakpoints,
-     * closes gdb (killing it if needed), stops QEMU, and fires the terminate events.
+     * ends the debug session (QEMU first, then gdb: see QemuDebugSession), and fires the terminate events.
      */
     void shutDown(String why) {
         synchronized (this) {
@@ -447,11 +450,7 @@ public final class ToroDebugTarget extends ToroDebugElement implements IDebugTar
         suspended = false;
         breakpoints.dispose();
         consoleOutput("[" + name + " " + why + "]\n");
-        try {
-            session.close();
-        } finally {
-            qemu.stop(Duration.ofSeconds(5));
-        }
+        debug.close();
         for (IThread t : getThreads()) {
             ((VcpuThread) t).fireTerminateEvent();
         }
