@@ -6,6 +6,8 @@
 
 static spinlock_t console_lock = SPINLOCK_INIT;
 
+/* uart_init: programs the 16550 at base for 115200 8N1, FIFO on, no
+ * interrupts (the kernel only writes, and polls the line status). */
 static void uart_init(uint16_t base)
 {
     outb(base + 1, 0x00);   /* no interrupts */
@@ -17,6 +19,9 @@ static void uart_init(uint16_t base)
     outb(base + 4, 0x03);   /* DTR, RTS */
 }
 
+/* uart_putc: writes c once the transmitter is empty, or after about 100000
+ * polls (a port nobody drains must not hang the kernel). Caller holds the lock
+ * of that port, if it has one. */
 static inline void uart_putc(uint16_t base, char c)
 {
     for (int i = 0; i < 100000 && !(inb(base + 5) & 0x20); i++)
@@ -24,6 +29,7 @@ static inline void uart_putc(uint16_t base, char c)
     outb(base, (uint8_t)c);
 }
 
+/* console_init, serial2_init: boot core, before any kprintf / telemetry. */
 void console_init(void) { uart_init(COM1); }
 void serial2_init(void) { uart_init(COM2); }
 
@@ -44,6 +50,7 @@ void serial2_write(const void *buf, size_t n)
     }
 }
 
+/* write_locked: writes s to COM1 with \n as \r\n. Caller holds console_lock. */
 static void write_locked(const char *s)
 {
     for (; *s; s++) {
@@ -52,6 +59,8 @@ static void write_locked(const char *s)
     }
 }
 
+/* kputs: writes s to the console as one unit (lines of different cores do not
+ * interleave). Any context, interrupts too: the lock is taken with interrupts off. */
 void kputs(const char *s)
 {
     uint64_t f = irq_save();
@@ -61,6 +70,8 @@ void kputs(const char *s)
     irq_restore(f);
 }
 
+/* kprintf: formats (lib/printf.c's subset, at most 511 bytes: longer output is
+ * cut) and writes with kputs. Any context; uses 512 bytes of stack. */
 void kprintf(const char *fmt, ...)
 {
     char buf[512];

@@ -6,6 +6,9 @@ static char cmdline_buf[512];
 
 #define TRAMPOLINE_PAGE 0x8000
 
+/* cmdline_get: the value of the first word key=VALUE of the kernel command
+ * line, copied into buf (cut to n-1 bytes, NUL-terminated); NULL when there is
+ * none. Words are separated by spaces; no quoting. */
 const char *cmdline_get(const char *key, char *buf, size_t n)
 {
     size_t kl = strlen(key);
@@ -25,6 +28,8 @@ const char *cmdline_get(const char *key, char *buf, size_t n)
     return 0;
 }
 
+/* cmdline_uint: key=N as a decimal number; def when absent, empty or not all
+ * digits. */
 uint64_t cmdline_uint(const char *key, uint64_t def)
 {
     char b[32];
@@ -37,6 +42,10 @@ uint64_t cmdline_uint(const char *key, uint64_t def)
     return v;
 }
 
+/* parse_start_info: reads the PVH start_info (magic, command line, RSDP) into
+ * boot_info and the options that the rest of boot needs (telemetry rate and
+ * backoff, idle=poll), with their bounds. Boot core, before mm_init_from: the
+ * command line is copied out of memory the allocator may hand out. */
 static void parse_start_info(uint64_t si)
 {
     boot_info.cmdline = "";
@@ -68,6 +77,8 @@ static struct { volatile uint32_t req, ack; volatile uint64_t reply; } __attribu
     tsc_slot[TORO_MAX_CPUS];
 extern uint64_t boot_entry_tsc;
 
+/* tsc_serve: answers every pending AP TSC request with this core's TSC (the
+ * boot core, while it waits for the APs: see wait_publishing). */
 static void tsc_serve(void)
 {
     for (uint32_t k = 1; k < TORO_MAX_CPUS; k++) {
@@ -79,6 +90,9 @@ static void tsc_serve(void)
     }
 }
 
+/* tsc_sync_ap: sets this AP's TSC to the boot core's, from the round trip
+ * with the shortest time of at most 8 (see the comment above). Called first
+ * thing in ap_main, only where the hypervisor does not keep the TSCs in step. */
 static void tsc_sync_ap(uint32_t index)
 {
     /* Each round trip needs both vCPU threads running at once; on a busy host
@@ -101,6 +115,10 @@ static void tsc_sync_ap(uint32_t index)
     else wrmsr(0x10, tsc_beacon);
 }
 
+/* wait_publishing: spins for at most us microseconds, or until *counter
+ * reaches target (when counter is set), publishing the boot core's TSC and
+ * serving the APs' TSC requests meanwhile. Boot core, during SMP start only:
+ * the APs it waits for are not yet able to take an IPI, so nothing can halt. */
 static void wait_publishing(uint64_t us, volatile uint32_t *counter, uint32_t target)
 {
     uint64_t end = rdtsc() + tsc_from_us(us);
@@ -173,6 +191,8 @@ void smp_start_aps(void)
     for (uint32_t k = 1; k <= got; k++) wait_publishing(3000000, &cpus[k].online, 1);
 }
 
+/* enable_sse: CR0/CR4 bits for SSE (the kernel itself is built without it,
+ * but application code or gcc's builtins may use it). Every core, at start. */
 static void enable_sse(void)
 {
     uint64_t cr0, cr4;
@@ -220,6 +240,8 @@ static int __attribute__((noinline)) overflow(volatile char *prev, int depth)
     return overflow(frame, depth + 1) + frame[511];
 }
 
+/* fault_thread: the deliberate crash named by fault= (ud, stack, pf, panic),
+ * 20 ms after it starts; never returns. */
 static void fault_thread(void *arg)
 {
     const char *what = arg;
@@ -233,12 +255,18 @@ static void fault_thread(void *arg)
     panic("deliberate panic (fault=%s)", what);
 }
 
+/* app_thread: the first thread of an image that has an application: runs
+ * app_main on core 0; the thread ends when app_main returns. */
 static void app_thread(void *arg)
 {
     (void)arg;
     app_main();
 }
 
+/* kmain: boot core's C entry from boot.asm with the PVH start_info address:
+ * console, memory, platform discovery, LAPIC/IOAPIC, timer calibration, the
+ * other cores, telemetry, the "ready" and boot-phase lines, app_main's thread;
+ * then this core's idle loop. Never returns. */
 void kmain(uint64_t start_info)
 {
     struct cpu *c = &cpus[0];

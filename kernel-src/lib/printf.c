@@ -4,12 +4,16 @@
 
 struct out { char *buf; size_t n, len; };
 
+/* put: appends c if it fits (one byte stays for the NUL); counts it either way,
+ * so that the length returned is the length the output needed. */
 static void put(struct out *o, char c)
 {
     if (o->len + 1 < o->n) o->buf[o->len] = c;
     o->len++;
 }
 
+/* put_num: v in base (10 or 16), with a '-' when neg, padded to width with
+ * spaces (left or right) or zeros after the sign. */
 static void put_num(struct out *o, uint64_t v, unsigned base, bool upper, bool neg,
                     int width, bool zero, bool left)
 {
@@ -25,6 +29,9 @@ static void put_num(struct out *o, uint64_t v, unsigned base, bool upper, bool n
     if (left) for (; width > len; width--) put(o, ' ');
 }
 
+/* kvsnprintf: formats into buf (at most n bytes, NUL-terminated when n > 0)
+ * and returns the length the whole output needs, as C's vsnprintf. An unknown
+ * conversion is copied as it is. */
 int kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
     struct out o = { buf, n, 0 };
@@ -81,6 +88,7 @@ int kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
     return (int)o.len;
 }
 
+/* ksnprintf: kvsnprintf with its arguments inline. */
 int ksnprintf(char *buf, size_t n, const char *fmt, ...)
 {
     va_list ap;

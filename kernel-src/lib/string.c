@@ -2,6 +2,8 @@
 #include <toro/kernel.h>
 
 /* Word-at-a-time fast paths: every guest instruction costs under emulation. */
+/* memset, memcpy, memmove: as C's. The attribute keeps gcc from turning their
+ * loops back into calls to themselves. memcpy's regions must not overlap. */
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
 void *memset(void *d, int c, size_t n)
 {
@@ -39,6 +41,7 @@ void *memmove(void *d, const void *s, size_t n)
     return d;
 }
 
+/* memcmp, strlen, strncmp: as C's (unsigned byte order). */
 int memcmp(const void *a, const void *b, size_t n)
 {
     const unsigned char *x = a, *y = b;
@@ -63,6 +66,8 @@ int strncmp(const char *a, const char *b, size_t n)
     return 0;
 }
 
+/* strncpy0: copies at most n-1 bytes of s (NULL is empty) into d and fills
+ * the rest of d's n bytes with NULs, so d is always terminated. Returns d. */
 char *strncpy0(char *d, const char *s, size_t n)
 {
     size_t i = 0;
