@@ -191,8 +191,10 @@ void smp_start_aps(void)
     for (uint32_t k = 1; k <= got; k++) wait_publishing(3000000, &cpus[k].online, 1);
 }
 
-/* enable_sse: CR0/CR4 bits for SSE (the kernel itself is built without it,
- * but application code or gcc's builtins may use it). Every core, at start. */
+/* enable_sse: CR0 (EM off, MP on, NE on) and CR4 (OSFXSR, OSXMMEXCPT), so
+ * that an SSE instruction runs instead of raising #UD. The kernel's own C is
+ * built with -mgeneral-regs-only and saves no vector state on a switch. Every
+ * core, at start. */
 static void enable_sse(void)
 {
     uint64_t cr0, cr4;
