@@ -1,20 +1,19 @@
-/* Per-core cooperative scheduler, tickless idle, polling API, cross-core
- * messages (per-(sender, receiver) slots + wake-up IPI), sleep, join, mutexes. */
-#include <toro/thread.h>
+/* The per-core cooperative scheduler: ready and polling queues, sleepers,
+ * the switch, the tickless idle loop, and the calls with which the running
+ * thread gives up its core (yield, block, sleep, poll). */
+#include "sched.h"
 
 volatile uint32_t toro_ncpus;
 struct toro_cpu_stats toro_cpu_stats[TORO_MAX_CPUS];
-struct toro_thread toro_threads[TORO_MAX_THREADS];
-struct mbox mboxes[TORO_MAX_CPUS][TORO_MAX_CPUS];
 volatile uint32_t sched_cpus_running;
-static volatile uint32_t next_tid = 1;
-
-enum { MSG_CREATE = 1, MSG_WAKE = 2, MSG_USER = 3, MSG_KICK = 4 };
 
 /* ---------------------------------------------------------------- queues */
+/* Queue operations: interrupts off, on core c (see sched.h).
+ * update_ready: publishes the number of runnable threads to the stats. */
 static void update_ready(struct cpu *c) { c->st->ready = c->nready + c->npoll; }
 
-static void rq_push(struct cpu *c, thread_t *t)
+/* rq_push: appends t, whose state the caller set, to c's ready queue (FIFO). */
+void rq_push(struct cpu *c, thread_t *t)
 {
     t->next = 0;
     if (c->rq_tail) c->rq_tail->next = t; else c->rq_head = t;
@@ -23,6 +22,7 @@ static void rq_push(struct cpu *c, thread_t *t)
     update_ready(c);
 }
 
+/* rq_pop: the oldest ready thread of c, taken off the queue; 0 when none. */
 static thread_t *rq_pop(struct cpu *c)
 {
     thread_t *t = c->rq_head;
@@ -34,6 +34,7 @@ static thread_t *rq_pop(struct cpu *c)
     return t;
 }
 
+/* pq_push: parks t, a thread that only polls, until the core's next event. */
 static void pq_push(struct cpu *c, thread_t *t)
 {
     t->next = 0;
@@ -56,7 +57,10 @@ static void pollers_wake(struct cpu *c)
     update_ready(c);
 }
 
-static void wake_local(struct cpu *c, thread_t *t)
+/* wake_local: a blocked t of core c becomes ready; a t not blocked (running,
+ * or about to block) keeps the wake in wake_pending, so that its next
+ * thread_block returns at once. */
+void wake_local(struct cpu *c, thread_t *t)
 {
     if (t->state == T_BLOCKED) {
         t->state = T_READY;
@@ -66,96 +70,9 @@ static void wake_local(struct cpu *c, thread_t *t)
     }
 }
 
-/* The core leaves idle for a real reason (a thread to run, a message, an AP
- * woken up): tell a backed-off telemetry sender (telemetry.c, Dekker pair with
- * its flag). One load and a fence, only when a core leaves idle. */
-static inline void note_activity(struct cpu *c)
-{
-    __atomic_store_n(&c->activity, c->activity + 1, __ATOMIC_RELAXED);
-    mfence();
-    if (__atomic_load_n(&telemetry_backed_off, __ATOMIC_RELAXED)) telemetry_activity(c);
-}
-
-/* ---------------------------------------------------------------- mailboxes */
-static bool mbox_pending(struct cpu *c)
-{
-    for (uint32_t s = 0; s < toro_ncpus; s++) {
-        struct mbox *m = &mboxes[c->index][s];
-        if (__atomic_load_n(&m->tail, __ATOMIC_ACQUIRE) != m->head) return true;
-    }
-    return false;
-}
-
-static void handle_msg(struct cpu *c, struct kmsg *k)
-{
-    switch (k->type) {
-    case MSG_CREATE:
-        rq_push(c, (thread_t *)k->a);
-        break;
-    case MSG_WAKE:
-        wake_local(c, (thread_t *)k->a);
-        break;
-    case MSG_USER: {
-        c->umsg[c->umsg_tail % UMSG_SLOTS] = *k;
-        c->umsg_tail++;
-        thread_t *w = c->umsg_waiters;
-        c->umsg_waiters = 0;
-        while (w) {
-            thread_t *nx = w->wnext;
-            w->waiting = 0;
-            wake_local(c, w);
-            w = nx;
-        }
-        break;
-    }
-    case MSG_KICK:
-        break;
-    }
-}
-
-/* Drain every mailbox of this core; interrupts are off. Returns true if any
- * message arrived. */
-static bool mbox_process(struct cpu *c)
-{
-    bool any = false;
-    for (uint32_t s = 0; s < toro_ncpus; s++) {
-        struct mbox *m = &mboxes[c->index][s];
-        uint32_t tail = __atomic_load_n(&m->tail, __ATOMIC_ACQUIRE);
-        while (m->head != tail) {
-            /* a user message always fits in umsg: its sender reserved the
-             * room (msg_send), so the mailbox never stops at one and the
-             * kernel's own messages behind it are never held up */
-            struct kmsg k = m->m[m->head % MBOX_SLOTS];
-            __atomic_store_n(&m->head, m->head + 1, __ATOMIC_RELEASE);
-            handle_msg(c, &k);
-            any = true;
-        }
-    }
-    if (any) note_activity(c);
-    return any;
-}
-
-void mbox_send(uint32_t cpu, uint64_t type, uint64_t a, uint64_t b, uint64_t cc)
-{
-    uint64_t f = irq_save();
-    struct cpu *c = this_cpu();
-    struct mbox *m = &mboxes[cpu][c->index];
-    while (m->tail - __atomic_load_n(&m->head, __ATOMIC_ACQUIRE) >= MBOX_SLOTS) {
-        mbox_process(c);           /* the receiver may be waiting for us */
-        cpu_pause();
-    }
-    struct kmsg *k = &m->m[m->tail % MBOX_SLOTS];
-    k->type = type; k->a = a; k->b = b; k->c = cc;
-    __atomic_store_n(&m->tail, m->tail + 1, __ATOMIC_RELEASE);
-    mfence();
-    if (cpu != c->index && __atomic_load_n(&cpus[cpu].halted, __ATOMIC_RELAXED))
-        lapic_send_ipi(cpus[cpu].apic_id, VEC_WAKE);
-    irq_restore(f);
-}
-
-void cpu_kick(uint32_t cpu) { mbox_send(cpu, MSG_KICK, 0, 0, 0); }
-
 /* ---------------------------------------------------------------- timers */
+/* sleepers_wake: every sleeper of c whose deadline is at or before now is
+ * made ready (the list is sorted by deadline). */
 static void sleepers_wake(struct cpu *c, uint64_t now)
 {
     while (c->sleepers && c->sleepers->deadline <= now) {
@@ -166,6 +83,8 @@ static void sleepers_wake(struct cpu *c, uint64_t now)
     }
 }
 
+/* sched_next_deadline: the earliest TSC deadline c's timer must fire for
+ * (first sleeper; on core 0 also the telemetry sample); 0 = none. */
 uint64_t sched_next_deadline(struct cpu *c)
 {
     uint64_t dl = 0;
@@ -189,6 +108,8 @@ void sched_timer_interrupt(void)
     if (dl) lapic_timer_arm(dl);
 }
 
+/* process_events: takes what arrived for c (messages, expired sleepers) and,
+ * if anything did, lets the polling threads run again. True if any. */
 static bool process_events(struct cpu *c)
 {
     bool ev = mbox_process(c);
@@ -201,33 +122,8 @@ static bool process_events(struct cpu *c)
 }
 
 /* ---------------------------------------------------------------- switching */
-static void slot_release(thread_t *t);
-
-static void exit_lock(thread_t *t)
-{
-    while (__atomic_exchange_n(&t->exit_lock, 1, __ATOMIC_ACQUIRE))
-        while (__atomic_load_n(&t->exit_lock, __ATOMIC_RELAXED)) cpu_pause();
-}
-static void exit_unlock(thread_t *t) { __atomic_store_n(&t->exit_lock, 0, __ATOMIC_RELEASE); }
-
-/* Runs on the exited thread's core, in the next context: its stack is no
- * longer in use. After exit_unlock the slot may be reused at once, so only
- * the values read under the lock are used afterwards. */
-static void finalize_exit(struct cpu *c, thread_t *t)
-{
-    exit_lock(t);
-    t->state = T_EXITED;
-    thread_t *j = t->joiner;
-    uint32_t detached = t->detached;
-    exit_unlock(t);
-    if (detached) {
-        slot_release(t);
-    } else if (j) {
-        if (j->cpu == c->index) wake_local(c, j);
-        else mbox_send(j->cpu, MSG_WAKE, (uint64_t)j, 0, 0);
-    }
-}
-
+/* finish_switch: runs first in the context switched to: frees the exited
+ * thread switched away from, now that its stack is no longer in use. */
 static void finish_switch(void)
 {
     struct cpu *c = this_cpu();
@@ -236,6 +132,8 @@ static void finish_switch(void)
     if (p && p->exiting) finalize_exit(c, p);
 }
 
+/* switch_to: charges the CPU time of the current thread, makes next current
+ * and switches stacks; returns when the current thread runs again. */
 static void switch_to(struct cpu *c, thread_t *next)
 {
     thread_t *prev = c->current;
@@ -251,8 +149,11 @@ static void switch_to(struct cpu *c, thread_t *next)
     finish_switch();
 }
 
-/* Called with interrupts off, after the caller set current's new state. */
-static void schedule(void)
+/* schedule: runs the next ready thread, or the idle context when there is
+ * none; returns when the calling thread is picked again (at once if it is the
+ * next one). Interrupts off, after the caller set the current thread's new
+ * state and, for a ready thread, queued it. */
+void schedule(void)
 {
     struct cpu *c = this_cpu();
     process_events(c);
@@ -265,6 +166,9 @@ static void schedule(void)
     switch_to(c, next);
 }
 
+/* thread_entry: a new thread's first C frame (from thread_start in isr.asm,
+ * with t in r12): completes the switch, opens interrupts, runs t->fn(t->arg)
+ * and exits the thread when it returns. */
 void thread_entry(thread_t *t)
 {
     finish_switch();
@@ -273,8 +177,9 @@ void thread_entry(thread_t *t)
     thread_exit();
 }
 
-/* The idle context of a core: runs ready threads; with nothing ready, arms
- * the one-shot timer for the earliest deadline and halts (tickless). */
+/* sched_idle_loop: the idle context of a core: runs ready threads; with nothing
+ * ready, arms the one-shot timer for the earliest deadline and halts (tickless)
+ * until an interrupt. Entered once per core at the end of its boot; never returns. */
 void sched_idle_loop(void)
 {
     struct cpu *c = this_cpu();
@@ -333,6 +238,8 @@ void sched_idle_loop(void)
     }
 }
 
+/* sched_init_cpu: c's stats entry and idle context (tid 0, the boot stack).
+ * On core c, before its idle loop. */
 void sched_init_cpu(struct cpu *c)
 {
     c->st = &toro_cpu_stats[c->index];
@@ -344,105 +251,8 @@ void sched_init_cpu(struct cpu *c)
     c->current = &c->idle;
 }
 
-/* ---------------------------------------------------------------- threads */
-thread_t *thread_self(void) { return this_cpu()->current; }
-
-thread_t *thread_create_on(uint32_t cpu, void (*fn)(void *), void *arg, const char *name)
-{
-    if (cpu >= toro_ncpus) return 0;
-    thread_t *t = 0;
-    uint32_t slot = 0;
-    for (; slot < TORO_MAX_THREADS; slot++) {
-        uint32_t z = 0;
-        if (__atomic_compare_exchange_n(&toro_threads[slot].in_use, &z, 1, false,
-                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-            t = &toro_threads[slot];
-            break;
-        }
-    }
-    if (!t) return 0;
-    t->cpu = cpu;
-    t->flags = 0;
-    t->cpu_cycles = 0;
-    strncpy0(t->name, name ? name : "thread", sizeof t->name);
-    t->fn = fn;
-    t->arg = arg;
-    t->next = 0;
-    t->wnext = 0;
-    t->waiting = 0;
-    t->wake_pending = 0;
-    t->exiting = 0;
-    t->detached = 0;
-    t->joiner = 0;
-    uint64_t top = stack_for_slot(slot);
-    t->stack_top = top;
-    uint64_t *sp = (uint64_t *)(top - 24);
-    sp[0] = (uint64_t)thread_start;         /* ctx_switch returns here */
-    sp[-1] = 0;                             /* rbp */
-    sp[-2] = 0;                             /* rbx */
-    sp[-3] = (uint64_t)t;                   /* r12 */
-    sp[-4] = 0;                             /* r13 */
-    sp[-5] = 0;                             /* r14 */
-    sp[-6] = 0;                             /* r15 */
-    t->rsp = (uint64_t)&sp[-6];
-    t->state = T_READY;
-    __atomic_store_n(&t->tid, __atomic_fetch_add(&next_tid, 1, __ATOMIC_RELAXED), __ATOMIC_RELEASE);
-    uint64_t f = irq_save();
-    struct cpu *c = this_cpu();
-    if (cpu == c->index) rq_push(c, t);
-    else mbox_send(cpu, MSG_CREATE, (uint64_t)t, 0, 0);
-    irq_restore(f);
-    return t;
-}
-
-thread_t *thread_create(void (*fn)(void *), void *arg, const char *name)
-{
-    return thread_create_on(cpu_index(), fn, arg, name);
-}
-
-static void slot_release(thread_t *t)
-{
-    t->tid = 0;
-    t->state = T_FREE;
-    __atomic_store_n(&t->in_use, 0, __ATOMIC_RELEASE);
-}
-
-void thread_detach(thread_t *t)
-{
-    uint64_t f = irq_save();
-    exit_lock(t);
-    bool done = t->state == T_EXITED;
-    t->detached = 1;
-    exit_unlock(t);
-    irq_restore(f);
-    if (done) slot_release(t);
-}
-
-void thread_join(thread_t *t)
-{
-    thread_t *me = thread_self();
-    for (;;) {
-        uint64_t f = irq_save();
-        exit_lock(t);
-        bool done = t->state == T_EXITED;
-        if (!done) t->joiner = me;
-        exit_unlock(t);
-        irq_restore(f);
-        if (done) break;
-        thread_block();
-    }
-    slot_release(t);
-}
-
-void thread_exit(void)
-{
-    cli();
-    struct cpu *c = this_cpu();
-    c->current->exiting = 1;
-    schedule();
-    panic("thread_exit: returned");
-}
-
+/* thread_yield: the calling thread goes to the back of its core's ready queue
+ * and the others run first. Thread context. */
 void thread_yield(void)
 {
     uint64_t f = irq_save();
@@ -474,6 +284,9 @@ void thread_block(void)
     irq_restore(f);
 }
 
+/* thread_wake: makes t (of any core) ready (see wake_local); a remote t is
+ * woken by a message to its core. Any context, its own core's interrupt
+ * handlers included. */
 void thread_wake(thread_t *t)
 {
     uint64_t f = irq_save();
@@ -483,6 +296,8 @@ void thread_wake(thread_t *t)
     irq_restore(f);
 }
 
+/* thread_sleep_us: the calling thread waits at least us microseconds; its core
+ * runs other threads or halts until the timer fires. Thread context. */
 void thread_sleep_us(uint64_t us)
 {
     uint64_t f = irq_save();
@@ -500,6 +315,7 @@ void thread_sleep_us(uint64_t us)
 
 void thread_sleep_ms(uint64_t ms) { thread_sleep_us(ms * 1000); }
 
+/* thread_poll_idle, thread_poll_active: see <toro/thread.h>. Thread context. */
 void thread_poll_idle(void)
 {
     uint64_t f = irq_save();
@@ -518,127 +334,15 @@ void thread_poll_active(void)
     t->flags &= ~TF_POLLING;
 }
 
-uint32_t thread_count_live(void)
-{
-    uint32_t n = 0;
-    for (int i = 0; i < TORO_MAX_THREADS; i++)
-        if (toro_threads[i].in_use) n++;
-    return n;
-}
-
-/* ---------------------------------------------------------------- messages */
-/* msg_send: queues (a, b) for the threads of core cpu, in order per sender.
- * At most UMSG_SLOTS user messages wait for one core: past that the sender
- * sleeps 1 ms at a time (its core runs its other threads, or halts) until a
- * thread of that core takes one. The reservation is why a sender never spins
- * with interrupts off on a core where nobody receives: the mailbox drains
- * into umsg, which has room for every reserved message. Called from a thread. */
-void msg_send(uint32_t cpu, uint64_t a, uint64_t b)
-{
-    struct cpu *r = &cpus[cpu];
-    while (__atomic_fetch_add(&r->umsg_reserved, 1, __ATOMIC_ACQ_REL) >= UMSG_SLOTS) {
-        __atomic_fetch_sub(&r->umsg_reserved, 1, __ATOMIC_RELEASE);
-        thread_sleep_ms(1);
-    }
-    mbox_send(cpu, MSG_USER, cpu_index(), a, b);
-}
-
-static bool umsg_pop(struct cpu *c, struct toro_msg *m)
-{
-    if (c->umsg_head == c->umsg_tail) return false;
-    struct kmsg *k = &c->umsg[c->umsg_head % UMSG_SLOTS];
-    m->from = (uint32_t)k->a;
-    m->a = k->b;
-    m->b = k->c;
-    c->umsg_head++;
-    __atomic_fetch_sub(&c->umsg_reserved, 1, __ATOMIC_RELEASE);   /* room for one more sender */
-    return true;
-}
-
-bool msg_try_recv(struct toro_msg *m)
-{
-    uint64_t f = irq_save();
-    struct cpu *c = this_cpu();
-    mbox_process(c);
-    bool r = umsg_pop(c, m);
-    irq_restore(f);
-    return r;
-}
-
-void msg_recv(struct toro_msg *m)
-{
-    uint64_t f = irq_save();
-    struct cpu *c = this_cpu();
-    thread_t *t = c->current;
-    for (;;) {
-        mbox_process(c);
-        if (umsg_pop(c, m)) break;
-        if (!t->waiting) {
-            t->waiting = 1;
-            t->wnext = c->umsg_waiters;
-            c->umsg_waiters = t;
-        }
-        t->state = T_BLOCKED;
-        schedule();
-    }
-    irq_restore(f);
-}
-
-/* ---------------------------------------------------------------- mutex */
-void mutex_lock(mutex_t *m)
-{
-    thread_t *t = thread_self();
-    uint64_t f = irq_save();
-    spin_lock(&m->lk);
-    if (!m->owner) {
-        m->owner = t;
-        spin_unlock(&m->lk);
-        irq_restore(f);
-        return;
-    }
-    t->wnext = 0;
-    if (m->wait_tail) m->wait_tail->wnext = t; else m->wait_head = t;
-    m->wait_tail = t;
-    spin_unlock(&m->lk);
-    irq_restore(f);
-    while (__atomic_load_n(&m->owner, __ATOMIC_ACQUIRE) != t) thread_block();
-}
-
-void mutex_unlock(mutex_t *m)
-{
-    uint64_t f = irq_save();
-    spin_lock(&m->lk);
-    thread_t *w = m->wait_head;
-    if (w) {
-        m->wait_head = w->wnext;
-        if (!m->wait_head) m->wait_tail = 0;
-    }
-    __atomic_store_n(&m->owner, w, __ATOMIC_RELEASE);
-    spin_unlock(&m->lk);
-    if (w) thread_wake(w);
-    irq_restore(f);
-}
-
 TORO_SYM(sched_idle_loop);
 TORO_SYM(schedule);
 TORO_SYM(switch_to);
 TORO_SYM(thread_entry);
-TORO_SYM(thread_create_on);
-TORO_SYM(thread_exit);
 TORO_SYM(thread_yield);
 TORO_SYM(thread_block);
 TORO_SYM(thread_sleep_us);
 TORO_SYM(thread_poll_idle);
-TORO_SYM(mbox_send);
-TORO_SYM(mbox_process);
-TORO_SYM(msg_recv);
-TORO_SYM(mutex_lock);
-TORO_SYM(mutex_unlock);
-TORO_SYM(finalize_exit);
 TORO_SYM(finish_switch);
 TORO_SYM(process_events);
 TORO_SYM(sched_timer_interrupt);
 TORO_SYM(thread_wake);
-TORO_SYM(thread_join);
-TORO_SYM(msg_send);
-TORO_SYM(thread_detach);
