@@ -177,9 +177,10 @@ void smp_start_aps(void)
         wait_publishing(200, &ap_started, n - 1);
         if (__atomic_load_n(&ap_started, __ATOMIC_ACQUIRE) < n - 1) {
             for (uint32_t i = 1; i < n; i++) {
-                bool up = false;
+                bool up = false;   /* arrived, not online: online comes after a TSC sync of up to 2 ms */
                 for (uint32_t k = 1; k < TORO_MAX_CPUS; k++)
-                    if (cpus[k].online && cpus[k].apic_id == platform.apic_ids[i]) up = true;
+                    if (__atomic_load_n(&cpus[k].arrived, __ATOMIC_ACQUIRE) && cpus[k].apic_id == platform.apic_ids[i])
+                        up = true;
                 if (!up) lapic_send_sipi(platform.apic_ids[i], TRAMPOLINE_PAGE >> 12);
             }
         }
@@ -213,6 +214,8 @@ static void enable_sse(void)
 void ap_main(uint32_t index)
 {
     if (index >= TORO_MAX_CPUS) for (;;) __asm__ volatile("cli; hlt");
+    cpus[index].apic_id = lapic_id();
+    __atomic_store_n(&cpus[index].arrived, 1, __ATOMIC_RELEASE);
     /* Only where the hypervisor does not guarantee it: under nested KVM the
      * exchange never got a round trip within +-10 us and always ran its whole
      * 2 ms budget, only to write a TSC that KVM already had in step. */
@@ -221,7 +224,6 @@ void ap_main(uint32_t index)
     c->index = index;
     cpu_setup(c);
     enable_sse();
-    c->apic_id = lapic_id();
     sched_init_cpu(c);
     lapic_init();
     __atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);

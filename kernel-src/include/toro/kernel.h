@@ -158,6 +158,7 @@ struct cpu {
     uint32_t nready, npoll;
     uint64_t switch_tsc;
     volatile uint32_t halted;         /* 1 while in sti;hlt: senders must IPI */
+    volatile uint32_t arrived;        /* apic_id set: the core runs ap_main (before its TSC sync) */
     volatile uint32_t online;
     volatile uint32_t in_sched;
     uint64_t armed_deadline;
