@@ -1,0 +1,103 @@
+/* Network device tests: they need a virtio-net device with QEMU user
+ * networking (slirp: guest 10.0.2.15, gateway 10.0.2.2) and skip without a
+ * netdev. They borrow the stack's receive hook and put it back. */
+#include <toro/test.h>
+#include <toro/netdev.h>
+
+#define ARP_TIMEOUT_MS 3000
+#define ARP_RESEND_MS 500
+
+static const uint8_t guest_ip[4] = { 10, 0, 2, 15 };
+static const uint8_t gw_ip[4] = { 10, 0, 2, 2 };
+
+static volatile uint32_t arp_replies;
+static uint8_t gw_mac[ETH_ALEN];
+
+/* arp_hook: the borrowed netdev input hook (RX thread, core 0): records an ARP
+ * reply from the gateway addressed to us; every other frame is ignored. */
+static void arp_hook(struct netdev *d, const void *frame, size_t len)
+{
+    const uint8_t *f = frame;
+    if (len < 42 || f[12] != 0x08 || f[13] != 0x06) return;
+    const uint8_t *a = f + 14;
+    if (a[6] != 0 || a[7] != 2) return;                        /* op: reply */
+    if (memcmp(a + 14, gw_ip, 4) || memcmp(a + 24, guest_ip, 4)) return;
+    if (memcmp(a + 18, d->mac, ETH_ALEN)) return;               /* target: us */
+    memcpy(gw_mac, a + 8, ETH_ALEN);
+    __atomic_store_n(&arp_replies, arp_replies + 1, __ATOMIC_RELEASE);
+}
+
+/* arp_request: a broadcast "who has 10.0.2.2, tell 10.0.2.15" from d. */
+static size_t arp_request(struct netdev *d, uint8_t *f)
+{
+    memset(f, 0, 60);                   /* padded to the Ethernet minimum */
+    memset(f, 0xFF, ETH_ALEN);
+    memcpy(f + 6, d->mac, ETH_ALEN);
+    f[12] = 0x08; f[13] = 0x06;
+    uint8_t *a = f + 14;
+    a[1] = 1;                           /* hardware: Ethernet */
+    a[2] = 0x08;                        /* protocol: IPv4 */
+    a[4] = ETH_ALEN; a[5] = 4;
+    a[7] = 1;                           /* op: request */
+    memcpy(a + 8, d->mac, ETH_ALEN);
+    memcpy(a + 14, guest_ip, 4);
+    memcpy(a + 24, gw_ip, 4);
+    return 60;
+}
+
+static uint64_t sum_irqs(void)
+{
+    uint64_t n = 0;
+    for (uint32_t i = 0; i < toro_ncpus; i++) n += toro_net_stats[i].irqs;
+    return n;
+}
+
+TORO_TEST(net_arp_gateway, 110)
+{
+    struct netdev *d = netdev_get(0);
+    if (!d) SKIP("no network device");
+    netdev_input_fn saved = netdev_get_input();
+    uint32_t me = cpu_index();
+    uint64_t tx0 = toro_net_stats[me].tx_packets, rx0 = toro_net_stats[d->cpu].rx_packets, irq0 = sum_irqs();
+    arp_replies = 0;
+    netdev_set_input(arp_hook);
+    uint8_t frame[60];
+    size_t len = arp_request(d, frame);
+    uint64_t start = rdtsc();
+    uint32_t sent = 0, waited = 0;
+    while (!__atomic_load_n(&arp_replies, __ATOMIC_ACQUIRE) && waited < ARP_TIMEOUT_MS) {
+        if (waited % ARP_RESEND_MS == 0) {
+            if (d->tx(d, frame, len) == 0) sent++;
+        }
+        thread_sleep_ms(5);             /* blocks: the core halts meanwhile */
+        waited += 5;
+    }
+    uint64_t us = tsc_to_us(rdtsc() - start);
+    netdev_set_input(saved);
+    CHECK(sent > 0, "%s: tx() dropped every request", d->name);
+    CHECK(arp_replies, "%s: no ARP reply from 10.0.2.2 within %u ms (%u requests sent)", d->name, ARP_TIMEOUT_MS, sent);
+    CHECK(toro_net_stats[me].tx_packets >= tx0 + sent, "tx_packets not counted");
+    CHECK(toro_net_stats[d->cpu].rx_packets > rx0, "rx_packets not counted");
+    CHECK(sum_irqs() > irq0, "the reply came without a device interrupt");
+    kprintf("toro: note %s gateway 10.0.2.2 is at %02x:%02x:%02x:%02x:%02x:%02x, reply after %lu us, "
+            "%u request(s)\n", d->name, gw_mac[0], gw_mac[1], gw_mac[2], gw_mac[3], gw_mac[4], gw_mac[5], us, sent);
+    return TEST_PASS;
+}
+
+/* With the device up and nothing to receive, core 0 (which owns it and runs
+ * its RX thread) must spend its time halted: an RX loop that spins instead
+ * of blocking keeps the core busy and fails this. */
+TORO_TEST(net_idle_halts, 111)
+{
+    struct netdev *d = netdev_get(0);
+    if (!d) SKIP("no network device");
+    struct toro_cpu_stats *st = &toro_cpu_stats[d->cpu];
+    uint64_t h0 = st->halts, hc0 = st->halted_cycles, t0 = rdtsc();
+    thread_sleep_ms(500);
+    uint64_t halts = st->halts - h0, halted = st->halted_cycles - hc0, total = rdtsc() - t0;
+    uint64_t pct = total ? halted * 100 / total : 0;
+    CHECK(halts >= 1, "cpu %u never halted in 500 ms", d->cpu);
+    CHECK(pct >= 80, "cpu %u halted only %lu%% of 500 ms (%lu halts)", d->cpu, pct, halts);
+    kprintf("toro: note %s idle: cpu %u halted %lu%% of 500 ms, %lu halts\n", d->name, d->cpu, pct, halts);
+    return TEST_PASS;
+}
