@@ -6,9 +6,16 @@
  * two cores (or an interrupt) from interleaving their index writes. */
 static spinlock_t ioapic_lock = SPINLOCK_INIT;
 
-struct vec_entry { irq_handler_fn fn; void *arg; uint32_t gsi; };
+/* Devices on one GSI (a shared PCI INTx line) share its vector: each handler
+ * checks its own device's status. */
+#define HANDLERS_PER_VECTOR 4
+struct vec_entry {
+    uint32_t gsi, cpu, nhandlers;
+    irq_handler_fn fn[HANDLERS_PER_VECTOR];
+    void *arg[HANDLERS_PER_VECTOR];
+};
 static struct vec_entry vectors[VEC_IRQ_LAST + 1];
-static spinlock_t vec_lock = SPINLOCK_INIT;
+static spinlock_t vec_lock = SPINLOCK_INIT;   /* allocation and handler lists */
 static uint32_t next_vector = VEC_IRQ_FIRST;
 
 static uint32_t ioapic_read(const struct ioapic_info *io, uint32_t reg)
@@ -72,6 +79,14 @@ uint32_t irq_isa(uint8_t irq, bool *level, bool *active_low)
     return irq;
 }
 
+/* vector_of: the vector already serving gsi, or -1. Under vec_lock. */
+static int vector_of(uint32_t gsi)
+{
+    for (uint32_t v = VEC_IRQ_FIRST; v < next_vector; v++)
+        if (vectors[v].gsi == gsi && vectors[v].nhandlers) return (int)v;
+    return -1;
+}
+
 int irq_route(uint32_t gsi, bool level, bool active_low, uint32_t cpu, irq_handler_fn handler, void *arg)
 {
     uint32_t pin;
@@ -79,15 +94,25 @@ int irq_route(uint32_t gsi, bool level, bool active_low, uint32_t cpu, irq_handl
     if (!io || cpu >= toro_ncpus || !cpus[cpu].online) return -1;
     uint64_t f = irq_save();
     spin_lock(&vec_lock);
-    int v = -1;
-    if (next_vector <= VEC_IRQ_LAST) {
-        v = (int)next_vector++;
-        vectors[v].arg = arg;
-        vectors[v].gsi = gsi;
-        __atomic_store_n(&vectors[v].fn, handler, __ATOMIC_RELEASE);
+    int v = vector_of(gsi);
+    bool fresh = v < 0;
+    if (fresh && next_vector <= VEC_IRQ_LAST) v = (int)next_vector++;
+    struct vec_entry *e = v >= 0 ? &vectors[v] : 0;
+    if (e && (e->nhandlers >= HANDLERS_PER_VECTOR || (!fresh && e->cpu != cpu))) {
+        e = 0;
+        v = -1;
+    }
+    if (e) {
+        uint32_t k = e->nhandlers;
+        e->gsi = gsi;
+        e->cpu = cpu;
+        e->arg[k] = arg;
+        e->fn[k] = handler;
+        /* the dispatcher reads nhandlers first: publish the entry before it */
+        __atomic_store_n(&e->nhandlers, k + 1, __ATOMIC_RELEASE);
     }
     spin_unlock(&vec_lock);
-    if (v >= 0) {
+    if (e && fresh) {
         /* fixed delivery, physical destination; bit 13 active low, bit 15 level */
         uint32_t lo = (uint32_t)v | (active_low ? 1u << 13 : 0) | (level ? 1u << 15 : 0);
         spin_lock(&ioapic_lock);
@@ -100,14 +125,15 @@ int irq_route(uint32_t gsi, bool level, bool active_low, uint32_t cpu, irq_handl
     return v;
 }
 
-/* irq_dispatch: see irq.h. The handler has acknowledged its device, so the
- * EOI (which a level-triggered IOAPIC entry waits for) comes after it. A
- * vector with no handler is only acknowledged. */
+/* irq_dispatch: see irq.h. Every handler of the vector runs (a shared line
+ * may have several devices asserting it); they have acknowledged their
+ * devices, so the EOI, which a level-triggered IOAPIC entry waits for, comes
+ * after them. A vector with no handler is only acknowledged. */
 void irq_dispatch(uint32_t vector)
 {
     struct vec_entry *e = &vectors[vector];
-    irq_handler_fn fn = __atomic_load_n(&e->fn, __ATOMIC_ACQUIRE);
-    if (fn) fn(e->arg);
+    uint32_t n = __atomic_load_n(&e->nhandlers, __ATOMIC_ACQUIRE);
+    for (uint32_t k = 0; k < n; k++) e->fn[k](e->arg[k]);
     lapic_eoi();
 }
 

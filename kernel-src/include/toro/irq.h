@@ -14,9 +14,11 @@
 typedef void (*irq_handler_fn)(void *arg);
 
 /* irq_route: routes GSI `gsi` (level or edge, active low or high) to core
- * `cpu` on a free vector and calls handler(arg) for each interrupt. Returns the
- * vector, or -1 when no IOAPIC serves the GSI, cpu is not online or every
- * vector is taken. Any core, thread context; the entry is unmasked last, so
+ * `cpu` on a free vector and calls handler(arg) for each interrupt. A GSI
+ * routed already (a shared PCI line) keeps its vector, trigger and core and
+ * gets one more handler (at most 4). Returns the vector, or -1 when no IOAPIC
+ * serves the GSI, cpu is not online, the GSI goes to another core, or every
+ * vector or handler slot is taken. Any core, thread context; the entry is unmasked last, so
  * the handler may run (on cpu) before irq_route returns. */
 int irq_route(uint32_t gsi, bool level, bool active_low, uint32_t cpu, irq_handler_fn handler, void *arg);
 
