@@ -10,16 +10,18 @@
 static const uint8_t guest_ip[4] = { 10, 0, 2, 15 };
 static const uint8_t gw_ip[4] = { 10, 0, 2, 2 };
 
+static struct netdev *volatile arp_dev;      /* the device being probed */
 static volatile uint32_t arp_replies;
 static volatile uint64_t arp_reply_tsc;      /* when the first reply reached the hook */
 static uint8_t gw_mac[ETH_ALEN];
 
-/* arp_hook: the borrowed netdev input hook (RX thread, core 0): records an ARP
- * reply from the gateway addressed to us; every other frame is ignored. */
+/* arp_hook: the borrowed netdev input hook (RX thread, the device's core):
+ * records an ARP reply from the gateway to us on arp_dev; every other frame
+ * is ignored. */
 static void arp_hook(struct netdev *d, const void *frame, size_t len)
 {
     const uint8_t *f = frame;
-    if (len < 42 || f[12] != 0x08 || f[13] != 0x06) return;
+    if (d != arp_dev || len < 42 || f[12] != 0x08 || f[13] != 0x06) return;
     const uint8_t *a = f + 14;
     if (a[6] != 0 || a[7] != 2) return;                        /* op: reply */
     if (memcmp(a + 14, gw_ip, 4) || memcmp(a + 24, guest_ip, 4)) return;
@@ -47,6 +49,31 @@ static size_t arp_request(struct netdev *d, uint8_t *f)
     return 60;
 }
 
+/* arp_probe: asks d for the gateway (again every ARP_RESEND_MS) and waits,
+ * blocked in 5 ms sleeps, up to ARP_TIMEOUT_MS for the reply. Borrows the
+ * input hook and puts the previous one back. Returns true on a reply, with
+ * the requests sent in *sent and the first reply's delay in *us. Thread
+ * context, one probe at a time. */
+static bool arp_probe(struct netdev *d, uint32_t *sent, uint64_t *us)
+{
+    netdev_input_fn saved = netdev_get_input();
+    arp_replies = 0;
+    arp_dev = d;
+    netdev_set_input(arp_hook);
+    uint8_t frame[60];
+    size_t len = arp_request(d, frame);
+    uint64_t start = rdtsc();
+    *sent = 0;
+    for (uint32_t waited = 0; !__atomic_load_n(&arp_replies, __ATOMIC_ACQUIRE) && waited < ARP_TIMEOUT_MS; waited += 5) {
+        if (waited % ARP_RESEND_MS == 0 && d->tx(d, frame, len) == 0) (*sent)++;
+        thread_sleep_ms(5);             /* blocks: the core halts meanwhile */
+    }
+    netdev_set_input(saved);
+    arp_dev = 0;
+    *us = tsc_to_us(arp_reply_tsc - start);
+    return __atomic_load_n(&arp_replies, __ATOMIC_ACQUIRE) != 0;
+}
+
 static uint64_t sum_irqs(void)
 {
     uint64_t n = 0;
@@ -54,35 +81,25 @@ static uint64_t sum_irqs(void)
     return n;
 }
 
+/* Every network device reaches its gateway: the request goes out through
+ * tx(), the reply comes back through the device's interrupt, the RX thread
+ * and netdev_input, and each step is counted. */
 TORO_TEST(net_arp_gateway, 110)
 {
-    struct netdev *d = netdev_get(0);
-    if (!d) SKIP("no network device");
-    netdev_input_fn saved = netdev_get_input();
-    uint32_t me = cpu_index();
-    uint64_t tx0 = toro_net_stats[me].tx_packets, rx0 = toro_net_stats[d->cpu].rx_packets, irq0 = sum_irqs();
-    arp_replies = 0;
-    netdev_set_input(arp_hook);
-    uint8_t frame[60];
-    size_t len = arp_request(d, frame);
-    uint64_t start = rdtsc();
-    uint32_t sent = 0, waited = 0;
-    while (!__atomic_load_n(&arp_replies, __ATOMIC_ACQUIRE) && waited < ARP_TIMEOUT_MS) {
-        if (waited % ARP_RESEND_MS == 0) {
-            if (d->tx(d, frame, len) == 0) sent++;
-        }
-        thread_sleep_ms(5);             /* blocks: the core halts meanwhile */
-        waited += 5;
+    if (!netdev_count()) SKIP("no network device");
+    for (uint32_t i = 0; i < netdev_count(); i++) {
+        struct netdev *d = netdev_get(i);
+        uint32_t me = cpu_index(), sent;
+        uint64_t tx0 = toro_net_stats[me].tx_packets, rx0 = toro_net_stats[d->cpu].rx_packets, irq0 = sum_irqs(), us;
+        bool ok = arp_probe(d, &sent, &us);
+        CHECK(sent > 0, "%s: tx() dropped every request", d->name);
+        CHECK(ok, "%s: no ARP reply from 10.0.2.2 within %u ms (%u requests sent)", d->name, ARP_TIMEOUT_MS, sent);
+        CHECK(toro_net_stats[me].tx_packets >= tx0 + sent, "%s: tx_packets not counted", d->name);
+        CHECK(toro_net_stats[d->cpu].rx_packets > rx0, "%s: rx_packets not counted", d->name);
+        CHECK(sum_irqs() > irq0, "%s: the reply came without a device interrupt", d->name);
+        kprintf("toro: note %s gateway 10.0.2.2 is at %02x:%02x:%02x:%02x:%02x:%02x, reply after %lu us, "
+                "%u request(s)\n", d->name, gw_mac[0], gw_mac[1], gw_mac[2], gw_mac[3], gw_mac[4], gw_mac[5], us, sent);
     }
-    netdev_set_input(saved);
-    CHECK(sent > 0, "%s: tx() dropped every request", d->name);
-    CHECK(arp_replies, "%s: no ARP reply from 10.0.2.2 within %u ms (%u requests sent)", d->name, ARP_TIMEOUT_MS, sent);
-    CHECK(toro_net_stats[me].tx_packets >= tx0 + sent, "tx_packets not counted");
-    CHECK(toro_net_stats[d->cpu].rx_packets > rx0, "rx_packets not counted");
-    CHECK(sum_irqs() > irq0, "the reply came without a device interrupt");
-    uint64_t us = tsc_to_us(arp_reply_tsc - start);
-    kprintf("toro: note %s gateway 10.0.2.2 is at %02x:%02x:%02x:%02x:%02x:%02x, reply after %lu us, "
-            "%u request(s)\n", d->name, gw_mac[0], gw_mac[1], gw_mac[2], gw_mac[3], gw_mac[4], gw_mac[5], us, sent);
     return TEST_PASS;
 }
 
@@ -151,17 +168,9 @@ TORO_TEST(net_tx_all_cores, 112)
     }
     CHECK(ok > 0, "every frame dropped");
     /* the ring still works: one more request is answered */
-    netdev_input_fn saved = netdev_get_input();
-    arp_replies = 0;
-    netdev_set_input(arp_hook);
-    uint8_t frame[60];
-    size_t len = arp_request(d, frame);
-    for (uint32_t waited = 0; !__atomic_load_n(&arp_replies, __ATOMIC_ACQUIRE) && waited < ARP_TIMEOUT_MS; waited += 5) {
-        if (waited % ARP_RESEND_MS == 0) d->tx(d, frame, len);
-        thread_sleep_ms(5);
-    }
-    netdev_set_input(saved);
-    CHECK(arp_replies, "no ARP reply after the burst");
+    uint32_t sent;
+    uint64_t us;
+    CHECK(arp_probe(d, &sent, &us), "no ARP reply after the burst");
     kprintf("toro: note %s tx burst from %u cores: %u sent, %u dropped (ring full)\n", d->name, toro_ncpus, ok, failed);
     return TEST_PASS;
 }
