@@ -176,6 +176,8 @@ void virtio_driver_ok(struct virtio_dev *d)
     set_status(d, s);
 }
 
+void virtio_fail(struct virtio_dev *d) { set_status(d, VIRTIO_S_FAILED); }
+
 uint8_t virtio_cfg8(struct virtio_dev *d, uint32_t off)
 {
     switch (d->transport) {
@@ -323,6 +325,12 @@ void virtq_notify(struct virtq *q)
     case VIRTIO_PCI_LEGACY: outw(d->io + LEG_QUEUE_NOTIFY, q->index); break;
     default: wr32(d->mmio, MMIO_QUEUE_NOTIFY, q->index); break;
     }
+}
+
+void virtq_interrupts(struct virtq *q, bool on)
+{
+    q->avail->flags = on ? 0 : VQ_AVAIL_NO_INTERRUPT;
+    mfence();       /* the flag is visible before the caller looks at the used ring again */
 }
 
 bool virtq_used_pending(const struct virtq *q)

@@ -59,12 +59,20 @@ static bool rx_post(struct vnet *n, uint8_t *buf)
 }
 
 /* rx_thread: the receive loop (see the file comment). Blocks while the used
- * ring is empty: the core halts unless it has other work. Never returns. */
+ * ring is empty: the core halts unless it has other work. While it drains
+ * the ring the device is asked for no interrupts (frames that arrive
+ * meanwhile are taken in the same pass); they are turned on again, and the
+ * ring checked once more, before it blocks. Never returns. */
 static void rx_thread(void *arg)
 {
     struct vnet *n = arg;
     for (;;) {
-        while (!virtq_used_pending(&n->rx)) thread_block();
+        while (!virtq_used_pending(&n->rx)) {
+            virtq_interrupts(&n->rx, true);
+            if (virtq_used_pending(&n->rx)) break;
+            thread_block();
+        }
+        virtq_interrupts(&n->rx, false);
         /* every buffer handed back at once means the device may have had
          * none for a while: QEMU then holds frames back (or its backend drops) */
         uint32_t outstanding = (uint32_t)(n->rx.size - n->rx.nfree);
@@ -140,7 +148,8 @@ static void vnet_irq(void *arg)
     if (!isr) return;                      /* a shared line: another device's */
     toro_net_stats[cpu_index()].irqs++;
     if (isr & 2) n->config_irqs++;
-    if (isr & 1) thread_wake(n->rx_thread);
+    thread_t *t = __atomic_load_n(&n->rx_thread, __ATOMIC_ACQUIRE);
+    if ((isr & 1) && t) thread_wake(t);
 }
 
 /* alloc_bufs: count buffers of BUF_SIZE from whole pages (identity mapped,
@@ -157,7 +166,8 @@ static bool alloc_bufs(uint32_t count, uint8_t **out)
 void virtio_net_attach(struct virtio_dev *vd)
 {
     if (nnets >= NETDEV_MAX) return;
-    struct vnet *n = &nets[nnets];
+    uint32_t k = nnets++;                  /* never reused, even by a device that fails */
+    struct vnet *n = &nets[k];
     memset(n, 0, sizeof *n);
     n->vd = vd;
     uint64_t want = VIRTIO_NET_F_MAC | VIRTIO_F_ANY_LAYOUT;
@@ -165,13 +175,15 @@ void virtio_net_attach(struct virtio_dev *vd)
     n->hdr_len = (vd->features & VIRTIO_F_VERSION_1) ? NET_HDR_V1 : NET_HDR_LEGACY;
     if (!virtq_setup(vd, &n->rx, 0, RING_MAX) || !virtq_setup(vd, &n->tx, 1, RING_MAX)) {
         kprintf("toro: virtio-net: %s: cannot set up its queues, skipped\n", vd->where);
+        virtio_fail(vd);
         return;
     }
-    n->tx.avail->flags = VQ_AVAIL_NO_INTERRUPT;   /* TX is reclaimed by the next send */
+    virtq_interrupts(&n->tx, false);           /* TX is reclaimed by the next send */
     uint8_t **rxb = kzalloc(sizeof(uint8_t *) * n->rx.size);
     n->tx_free = kzalloc(sizeof(uint8_t *) * n->tx.size);
     if (!rxb || !n->tx_free || !alloc_bufs(n->rx.size, rxb) || !alloc_bufs(n->tx.size, n->tx_free)) {
         kprintf("toro: virtio-net: %s: out of memory for its buffers, skipped\n", vd->where);
+        virtio_fail(vd);
         return;
     }
     n->tx_nfree = n->tx.size;
@@ -182,29 +194,36 @@ void virtio_net_attach(struct virtio_dev *vd)
     else {                                 /* locally administered, unique per device */
         static const uint8_t base[ETH_ALEN] = { 0x02, 0x54, 0x00, 0x00, 0x00, 0x01 };
         memcpy(n->nd.mac, base, ETH_ALEN);
-        n->nd.mac[5] = (uint8_t)(1 + nnets);
+        n->nd.mac[5] = (uint8_t)(1 + k);
     }
     n->nd.mtu = 1500;
     n->nd.cpu = 0;
     n->nd.tx = vnet_tx;
     n->nd.priv = n;
     static char kinds[NETDEV_MAX][24];
-    ksnprintf(kinds[nnets], sizeof kinds[nnets], "virtio-net (%s)", vd->kind);
-    n->nd.kind = kinds[nnets];
-    n->rx_thread = thread_create_on(n->nd.cpu, rx_thread, n, "virtio-net rx");
-    if (!n->rx_thread) {
-        kprintf("toro: virtio-net: %s: cannot start its RX thread, skipped\n", vd->where);
-        return;
-    }
-    thread_detach(n->rx_thread);
+    ksnprintf(kinds[k], sizeof kinds[k], "virtio-net (%s)", vd->kind);
+    n->nd.kind = kinds[k];
+    /* The device interrupts only after DRIVER_OK, and the handler ignores it
+     * while there is no RX thread: route, start the thread, then go. */
     if (irq_route(vd->gsi, vd->level, vd->active_low, n->nd.cpu, vnet_irq, n) < 0) {
         kprintf("toro: virtio-net: %s: cannot route gsi %u, skipped\n", vd->where, vd->gsi);
+        virtio_fail(vd);
+        return;
+    }
+    thread_t *t = thread_create_on(n->nd.cpu, rx_thread, n, "virtio-net rx");
+    if (!t) {
+        kprintf("toro: virtio-net: %s: cannot start its RX thread, skipped\n", vd->where);
+        virtio_fail(vd);
+        return;
+    }
+    thread_detach(t);
+    __atomic_store_n(&n->rx_thread, t, __ATOMIC_RELEASE);
+    if (netdev_register(&n->nd) < 0) {
+        virtio_fail(vd);
         return;
     }
     virtio_driver_ok(vd);
     virtq_notify(&n->rx);
-    if (netdev_register(&n->nd) < 0) return;
-    nnets++;
     const uint8_t *m = n->nd.mac;
     kprintf("toro: %s %s mac %02x:%02x:%02x:%02x:%02x:%02x gsi %u cpu %u\n", n->nd.name, n->nd.kind,
             m[0], m[1], m[2], m[3], m[4], m[5], vd->gsi, n->nd.cpu);

@@ -93,6 +93,9 @@ bool virtq_setup(struct virtio_dev *d, struct virtq *q, uint16_t index, uint16_t
 /* virtio_driver_ok: sets DRIVER_OK; the device may use its queues from now. */
 void virtio_driver_ok(struct virtio_dev *d);
 
+/* virtio_fail: sets FAILED: a driver gives up on a device it negotiated. */
+void virtio_fail(struct virtio_dev *d);
+
 /* virtio_cfg8: byte `off` of the device-specific configuration space. */
 uint8_t virtio_cfg8(struct virtio_dev *d, uint32_t off);
 
@@ -103,6 +106,11 @@ int virtq_add(struct virtq *q, const struct virtq_buf *b, uint32_t n, void *cook
 
 /* virtq_notify: tells the device that queue q has new available buffers. */
 void virtq_notify(struct virtq *q);
+
+/* virtq_interrupts: asks the device for interrupts when it uses a buffer of
+ * q (on) or not (off). Only a hint without VIRTIO_F_EVENT_IDX, so a driver
+ * that turns them on again must check virtq_used_pending before it waits. */
+void virtq_interrupts(struct virtq *q, bool on);
 
 /* virtq_used_pending: true when the device has returned a buffer not yet taken. */
 bool virtq_used_pending(const struct virtq *q);
