@@ -121,7 +121,8 @@ final class IdleChart {
 			gc.drawLine(x0, y, x0 + w, y);
 			gc.drawString(pct + "%", area.x + 4, y - 7, true);
 		}
-		gc.drawString("idle % per core; host CPU of QEMU (black)", x0, y0 + h + 3, true);
+		gc.drawString("idle % per core; host CPU of QEMU (black)" + (requests ? "; requests/s (green, own scale)" : ""), x0,
+				y0 + h + 3, true);
 		int lx = area.x + area.width - RIGHT + 8;
 		for (int c = 0; c < cores; c++)
 			legend(gc, lx, y0 + c * 16, color(c), "cpu " + c);
