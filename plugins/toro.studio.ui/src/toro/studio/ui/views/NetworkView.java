@@ -113,7 +113,7 @@ public final class NetworkView extends ViewPart {
 		if (last == null)
 			return "No telemetry sample yet.";
 		if (last.nets().isEmpty())
-			return "This kernel's telemetry has no network data (telemetry version 1).";
+			return "No network data: no network device and no network traffic counted (or a version-1 telemetry stream).";
 		String devices = last.netdevs() == 0 ? "no network device (counters only)"
 				: last.netdevs() + " network device" + (last.netdevs() == 1 ? "" : "s");
 		String open = connections + " TCP slot" + (connections == 1 ? "" : "s") + " in use";
