@@ -2,7 +2,9 @@
  * made-up entries into toro_tcp_conns and moves every core's toro_net_stats
  * counters, so that telemetry v2's NET and CONN frames, `toro top` and the
  * Network view can be tested against a real kernel before a real stack
- * exists. Never exits. Nothing here is a measurement. */
+ * exists. fakenet_conns=N (default 3) fills N slots: 0, 3 and 7 as below, the
+ * rest ESTABLISHED from slot 8 on (to test the kernel's CONN cap per sample).
+ * Never exits. Nothing here is a measurement. */
 #include <toro/thread.h>
 
 #define TICK_MS 10
@@ -45,7 +47,11 @@ void app_main(void)
     fake_conn(0, TCPS_LISTEN, 0, 0, 0, 0, 0);
     fake_conn(3, TCPS_ESTABLISHED, 0, IP(10, 0, 2, 2), 40000, 1234, 567890);
     fake_conn(7, TCPS_TIME_WAIT, toro_ncpus > 1 ? 1 : 0, IP(10, 0, 2, 2), 40001, 80, 4096);
-    kprintf("toro: fakenetstats: made-up network counters on %u cores\n", toro_ncpus);
+    uint64_t n = cmdline_uint("fakenet_conns", 3);
+    if (n > TORO_MAX_TCP - 5) n = TORO_MAX_TCP - 5;   /* slots 0, 3, 7 and 8.. up to the last */
+    for (uint64_t i = 3; i < n; i++)
+        fake_conn((int)(i + 5), TCPS_ESTABLISHED, (uint16_t)(i % toro_ncpus), IP(10, 0, 2, 2), (uint16_t)(41000 + i), i, i);
+    kprintf("toro: fakenetstats: made-up network counters on %u cores, %u TCP slots\n", toro_ncpus, (uint32_t)(n < 3 ? 3 : n));
     for (uint32_t i = 0; i < toro_ncpus; i++) thread_detach(thread_create_on(i, fake_traffic, 0, "fakenet"));
 }
 

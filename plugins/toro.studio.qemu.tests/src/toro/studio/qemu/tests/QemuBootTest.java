@@ -232,6 +232,32 @@ class QemuBootTest {
 		}
 	}
 
+	/** More TCP slots in use than the kernel's CONN cap (64): the first 64 are sent, SAMPLE_END counts the rest. */
+	@Test
+	void connFramesStopAtTheKernelsCapAndTheRestAreCounted() throws Exception {
+		try (QemuProcess q = QemuProcess.start(config("fakenetstats", 1).withAppend("telemetry=20 fakenet_conns=100"))) {
+			watchConsole(q, new CopyOnWriteArrayList<>(), "");
+			List<Sample> full = new CopyOnWriteArrayList<>();
+			CountDownLatch seen = new CountDownLatch(1);
+			TelemetryDecoder d = new TelemetryDecoder(s -> {
+				if (s.conns().size() + s.connsOmitted() == 100) {
+					full.add(s);
+					seen.countDown();
+				}
+			});
+			TelemetryPump.start(q.telemetry(), d, null);
+			assertTrue(seen.await(BOOT.toSeconds(), TimeUnit.SECONDS), "no sample with the 100 slots");
+			Sample s = full.get(0);
+			assertEquals(64, s.conns().size());
+			assertEquals(36, s.connsOmitted());
+			List<Integer> slots = s.conns().stream().map(ConnSample::slot).toList();
+			assertEquals(List.of(0, 3, 7, 8, 9), slots.subList(0, 5), "slot order");
+			assertEquals(68, slots.get(63));
+			assertEquals(0, d.samplesIncomplete());
+			assertEquals(0, d.framesCorrupt());
+		}
+	}
+
 	/**
 	 * With the GDB stub on, by default: QEMU has no TCP or UDP listener at all; its Unix sockets,
 	 * the stub's among them, are in the private 0700 directory.
