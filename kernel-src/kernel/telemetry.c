@@ -47,7 +47,7 @@ static uint32_t seq;
 static uint32_t sample_no;
 static uint32_t crc_table[256];
 
-enum { F_HELLO = 1, F_CORE = 2, F_THREAD = 3, F_END = 4, F_NET = 5, F_CONN = 6 };
+enum { F_HELLO = 1, F_CORE = 2, F_THREAD = 3, F_END = 4, F_NET = 5, F_CONN = 6, F_IFACE = 7 };
 
 static void crc_init(void)
 {
@@ -85,7 +85,27 @@ static void send_frame(uint8_t type, const uint8_t *payload, uint16_t n)
     serial2_write(f, 14 + n);
 }
 
-/* send_hello: the HELLO frame. Core 0, as send_frame. */
+/* send_ifaces: one IFACE frame per registered network device. Core 0, as
+ * send_frame. netdev_get's acquire load pairs with netdev_register's release
+ * store, so every field the driver set before registering is seen. */
+static void send_ifaces(void)
+{
+    for (uint32_t i = 0; i < netdev_count(); i++) {
+        struct netdev *d = netdev_get(i);
+        uint8_t p[44] = {0};
+        put16(p, (uint16_t)i);
+        put16(p + 2, (uint16_t)d->cpu);
+        put16(p + 4, d->mtu);
+        memcpy(p + 6, d->mac, ETH_ALEN);
+        memcpy(p + 12, d->name, sizeof d->name);
+        p[19] = 0;
+        if (d->kind) strncpy0((char *)p + 20, d->kind, 24);
+        send_frame(F_IFACE, p, 44);
+    }
+}
+
+/* send_hello: the HELLO frame and the IFACE frames after it. Core 0, as
+ * send_frame. */
 static void send_hello(void)
 {
     uint8_t p[28] = {0};
@@ -95,6 +115,7 @@ static void send_hello(void)
     strncpy0((char *)p + 8, TORO_VERSION, 16);
     put16(p + 24, (uint16_t)netdev_count());
     send_frame(F_HELLO, p, 28);
+    send_ifaces();
 }
 
 /* send_net: the NET frame of core i. Core 0, as send_frame. Each counter has

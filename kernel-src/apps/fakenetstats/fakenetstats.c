@@ -4,8 +4,13 @@
  * Network view can be tested against a real kernel before a real stack
  * exists. fakenet_conns=N (default 3) fills N slots: 0, 3 and 7 as below, the
  * rest ESTABLISHED from slot 8 on (to test the kernel's CONN cap per sample).
+ * It also registers one fake network device (kind "fake: fakenetstats", a
+ * locally administered MAC) that drops whatever it is given, for the IFACE
+ * frames: from app_main, later than netdev.h asks, which is harmless here
+ * because no stack exists to have read the device table before.
  * Never exits. Nothing here is a measurement. */
 #include <toro/thread.h>
+#include <toro/netdev.h>
 
 #define TICK_MS 10
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
@@ -24,6 +29,21 @@ static void fake_conn(int i, uint8_t state, uint16_t cpu, uint32_t raddr, uint16
     c->tx_bytes = tx;
     __atomic_store_n(&c->state, state, __ATOMIC_RELEASE);
 }
+
+/* fake_tx: the fake device's tx: nothing is sent; counted as a drop. Any core. */
+static int fake_tx(struct netdev *d, const void *frame, size_t len)
+{
+    toro_net_stats[cpu_index()].tx_drops++;
+    return -1;
+}
+
+static struct netdev fake_dev = {
+    .mac = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 },
+    .mtu = 1500,
+    .cpu = 0,
+    .kind = "fake: fakenetstats",
+    .tx = fake_tx,
+};
 
 /* fake_traffic: on its own core for ever, every TICK_MS: two frames in, one
  * out, one request answered; the core's only writer of its counters. */
@@ -44,6 +64,7 @@ static void fake_traffic(void *arg)
 
 void app_main(void)
 {
+    netdev_register(&fake_dev);
     fake_conn(0, TCPS_LISTEN, 0, 0, 0, 0, 0);
     fake_conn(3, TCPS_ESTABLISHED, 0, IP(10, 0, 2, 2), 40000, 1234, 567890);
     fake_conn(7, TCPS_TIME_WAIT, toro_ncpus > 1 ? 1 : 0, IP(10, 0, 2, 2), 40001, 80, 4096);

@@ -13,10 +13,12 @@ import java.util.List;
  * @param nets         the NET frames, in arrival order (none in a version-1 stream)
  * @param conns        the CONN frames, in arrival order
  * @param connsOmitted TCP slots not CLOSED that the kernel left out of the sample (over its cap)
+ * @param interfaces   the network devices from the IFACE frames after the last HELLO
  */
 public record Sample(long number, long tscKhz, int netdevs, List<CoreSample> cores, List<ThreadSample> threads,
-		List<NetSample> nets, List<ConnSample> conns, int connsOmitted) {
+		List<NetSample> nets, List<ConnSample> conns, int connsOmitted, List<NetInterface> interfaces) {
 	public Sample {
+		interfaces = List.copyOf(interfaces);
 		cores = List.copyOf(cores);
 		threads = List.copyOf(threads);
 		nets = List.copyOf(nets);
@@ -25,7 +27,7 @@ public record Sample(long number, long tscKhz, int netdevs, List<CoreSample> cor
 
 	/** A sample without network data (a version-1 stream, or a read of a kernel that has none). */
 	public Sample(long number, long tscKhz, List<CoreSample> cores, List<ThreadSample> threads) {
-		this(number, tscKhz, 0, cores, threads, List.of(), List.of(), 0);
+		this(number, tscKhz, 0, cores, threads, List.of(), List.of(), 0, List.of());
 	}
 
 	/**

@@ -32,8 +32,10 @@ public final class TelemetryDecoder {
 	 * memory without bound.
 	 */
 	public static final int MAX_CORES = 256, MAX_THREADS = 4096, MAX_CONNS = 1024;
+	/** The most IFACE frames kept after one HELLO (the kernel has 4 devices at most); one beyond, or a repeated index, is malformed. */
+	public static final int MAX_INTERFACES = 64;
 	/** Frame types. */
-	public static final int HELLO = 1, CORE = 2, THREAD = 3, SAMPLE_END = 4, NET = 5, CONN = 6;
+	public static final int HELLO = 1, CORE = 2, THREAD = 3, SAMPLE_END = 4, NET = 5, CONN = 6, IFACE = 7;
 
 	private final Consumer<Sample> sink;
 	private final CRC32 crc = new CRC32();
@@ -45,6 +47,7 @@ public final class TelemetryDecoder {
 	private final List<ThreadSample> threads = new ArrayList<>();
 	private final List<NetSample> nets = new ArrayList<>();
 	private final List<ConnSample> conns = new ArrayList<>();
+	private final List<NetInterface> interfaces = new ArrayList<>();
 	private volatile Hello hello;
 	private volatile long framesOk, framesCorrupt, framesDropped, framesUnknown, bytesSkipped, samples, samplesIncomplete;
 
@@ -131,7 +134,10 @@ public final class TelemetryDecoder {
 			if (n < (v2 ? 28 : 24))
 				return false;
 			hello = new Hello(u16(p), u16(p + 2), u32(p + 4), text(p + 8, 16), v2 ? u16(p + 24) : 0, version);
+			interfaces.clear(); // its IFACE frames follow
 			return true;
+		case IFACE:
+			return n >= 44 && iface(p);
 		case CORE:
 			return n >= 72 && core(p);
 		case THREAD:
@@ -194,6 +200,20 @@ public final class TelemetryDecoder {
 		return true;
 	}
 
+	private boolean iface(int p) {
+		int index = u16(p);
+		if (index >= MAX_INTERFACES || u16(p + 2) >= MAX_CORES || interfaces.size() >= MAX_INTERFACES)
+			return false;
+		for (NetInterface i : interfaces)
+			if (i.index() == index)
+				return false;
+		StringBuilder mac = new StringBuilder();
+		for (int k = 0; k < 6; k++)
+			mac.append(k == 0 ? "" : ":").append(String.format("%02x", buf[p + 6 + k] & 0xff));
+		interfaces.add(new NetInterface(index, u16(p + 2), u16(p + 4), mac.toString(), text(p + 12, 8), text(p + 20, 24)));
+		return true;
+	}
+
 	private boolean conn(int p) {
 		TcpState state = TcpState.ofWire(buf[p + 2] & 0xff);
 		// CLOSED is a free slot: the kernel never sends one
@@ -212,7 +232,8 @@ public final class TelemetryDecoder {
 		if (ncores != cores.size() || nthreads != threads.size() || nnet != nets.size() || nconn != conns.size())
 			samplesIncomplete++;
 		Hello h = hello;
-		Sample s = new Sample(number, h == null ? 0 : h.tscKhz(), h == null ? 0 : h.netdevs(), cores, threads, nets, conns, omitted);
+		Sample s = new Sample(number, h == null ? 0 : h.tscKhz(), h == null ? 0 : h.netdevs(), cores, threads, nets, conns, omitted,
+				interfaces);
 		clearSample();
 		samples++;
 		sink.accept(s);

@@ -130,6 +130,7 @@ public record KernelSnapshot(List<CoreStatsRead> cpus, List<ThreadRead> threads,
                         c.remotePort(), c.rxBytes(), c.txBytes()));
             }
         }
-        return new Sample(number, tscKhz, netdevs, cores, list, netList, connList, 0);
+        // the device table is netdev.c's array of pointers, which StructArray does not read: the count only
+        return new Sample(number, tscKhz, netdevs, cores, list, netList, connList, 0, List.of());
     }
 }

@@ -200,7 +200,7 @@ class QemuBootTest {
 
 	/**
 	 * Telemetry version 2 from the real kernel: a NET frame per core and the CONN frames of the test-only
-	 * fakenetstats app's three made-up TCP slots, its counters moving between samples.
+	 * fakenetstats app's three made-up TCP slots, the IFACE frame of its fake device, its counters moving between samples.
 	 */
 	@Test
 	void telemetryVersion2CarriesNetFramesAndConnections() throws Exception {
@@ -211,14 +211,16 @@ class QemuBootTest {
 			CountDownLatch moved = new CountDownLatch(1);
 			TelemetryDecoder d = new TelemetryDecoder(s -> {
 				samples.add(s);
-				if (s.nets().size() == cpus && s.nets().stream().allMatch(n -> n.requests() > 20) && s.conns().size() == 3)
+				if (s.nets().size() == cpus && s.nets().stream().allMatch(n -> n.requests() > 20) && s.conns().size() == 3
+						&& s.interfaces().size() == 1)
 					moved.countDown();
 			});
 			TelemetryPump.start(q.telemetry(), d, null);
 			assertTrue(moved.await(BOOT.toSeconds(), TimeUnit.SECONDS), "no sample with moving counters: "
 					+ (samples.isEmpty() ? "none" : samples.get(samples.size() - 1)));
 			assertEquals(2, d.hello().streamVersion());
-			assertEquals(0, d.hello().netdevs(), "made-up counters, no device");
+			assertEquals(1, d.hello().netdevs(), "the app's fake device");
+			assertEquals("02:00:00:00:00:01", samples.get(samples.size() - 1).interfaces().get(0).mac());
 			assertEquals(0, d.framesCorrupt());
 			Sample last = samples.get(samples.size() - 1);
 			assertTrue(last.hasNetwork());

@@ -56,6 +56,12 @@ final class Frames {
 		return frame(5, p);
 	}
 
+	Frames iface(int index, int cpu, int mtu, byte[] mac, String name, String kind) {
+		ByteBuffer p = payload(44);
+		p.putShort((short) index).putShort((short) cpu).putShort((short) mtu).put(mac).put(padded(name, 8)).put(padded(kind, 24));
+		return frame(7, p);
+	}
+
 	Frames conn(int slot, int state, int cpu, int laddr, int raddr, int lport, int rport, long rx, long tx) {
 		ByteBuffer p = payload(40);
 		p.putShort((short) slot).put((byte) state).put((byte) 0).putShort((short) cpu).putShort((short) 0);

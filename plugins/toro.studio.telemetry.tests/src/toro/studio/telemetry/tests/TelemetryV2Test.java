@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import toro.studio.telemetry.ConnSample;
 import toro.studio.telemetry.CoreModel;
+import toro.studio.telemetry.NetInterface;
 import toro.studio.telemetry.NetSample;
 import toro.studio.telemetry.NetView;
 import toro.studio.telemetry.Sample;
@@ -82,6 +83,9 @@ class TelemetryV2Test {
 			assertEquals(2, s.nets().size(), "one NET frame per core once the counters moved");
 		Sample last = got.get(got.size() - 1);
 		assertTrue(last.hasNetwork());
+		assertEquals(1, last.netdevs());
+		assertEquals(List.of(new NetInterface(0, 0, 1500, "02:00:00:00:00:01", "net0", "fake: fakenetstats")), last.interfaces());
+		assertEquals(last.interfaces(), got.get(0).interfaces(), "app_main registers it before the first sample's HELLO");
 		assertEquals(List.of(new ConnSample(0, TcpState.LISTEN, 0, HOST_10_0_2_15, 0, 80, 0, 0, 0),
 				new ConnSample(3, TcpState.ESTABLISHED, 0, HOST_10_0_2_15, HOST_10_0_2_2, 80, 40000, 1234, 567890),
 				new ConnSample(7, TcpState.TIME_WAIT, 1, HOST_10_0_2_15, HOST_10_0_2_2, 80, 40001, 80, 4096)), last.conns());
@@ -130,6 +134,39 @@ class TelemetryV2Test {
 		assertEquals(100.0, v.requestsPerSec(), 1e-9);
 		assertEquals(2, v.connections());
 		assertEquals(0, CoreModel.netViews(null, got.get(1)).get(0).rxPacketsPerSec());
+	}
+
+	@Test
+	void ifaceFramesFollowTheHelloAndTheNextHelloStartsAFreshList() {
+		byte[] mac = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+		Frames f = Frames.v2().hello(1, 10, 1_000_000, "v", 2);
+		f.iface(0, 0, 1500, mac, "net0", "virtio-net (mmio v2) and more than 23 bytes");
+		f.iface(1, 3, 9000, new byte[6], "net1", "");
+		f.sampleEnd(0, 0, 0, 0, 0, 0);
+		f.hello(1, 10, 1_000_000, "v", 1).iface(0, 0, 1500, mac, "net0", "virtio-net").sampleEnd(1, 0, 0, 0, 0, 0);
+		feed(f.bytes());
+		assertEquals(0, d.framesCorrupt());
+		assertEquals(0, d.samplesIncomplete(), "IFACE frames belong to no sample");
+		// a kind of 24 bytes without a NUL (the kernel always writes one) is read whole
+		assertEquals(List.of(new NetInterface(0, 0, 1500, "52:54:00:12:34:56", "net0", "virtio-net (mmio v2) and"),
+				new NetInterface(1, 3, 9000, "00:00:00:00:00:00", "net1", "")), got.get(0).interfaces());
+		assertEquals(2, got.get(0).netdevs());
+		assertEquals(List.of(new NetInterface(0, 0, 1500, "52:54:00:12:34:56", "net0", "virtio-net")), got.get(1).interfaces());
+	}
+
+	@Test
+	void malformedIfaceFramesAreCountedAndSkipped() {
+		Frames f = Frames.v2().hello(1, 10, 1_000_000, "v", 1);
+		f.raw(7, new byte[43]); // one byte short
+		f.iface(TelemetryDecoder.MAX_INTERFACES, 0, 1500, new byte[6], "x", ""); // index past the cap
+		f.iface(0, TelemetryDecoder.MAX_CORES, 1500, new byte[6], "x", ""); // core past the cap
+		f.iface(0, 0, 1500, new byte[6], "net0", "");
+		f.iface(0, 0, 1500, new byte[6], "again", ""); // the same index twice
+		f.sampleEnd(0, 0, 0, 0, 0, 0);
+		feed(f.bytes());
+		assertEquals(4, d.framesCorrupt());
+		assertEquals(1, got.get(0).interfaces().size());
+		assertEquals("net0", got.get(0).interfaces().get(0).name());
 	}
 
 	@Test

@@ -34,8 +34,8 @@ import toro.studio.ui.views.NetworkView;
 
 /**
  * The Network view, the Cores view's network columns and the Idle view's requests/s overlay on a running
- * kernel: the test-only fakenetstats target (made-up counters and TCP slots, no network), live from its
- * telemetry v2 stream in real QEMU.
+ * kernel: the test-only fakenetstats target (made-up counters, TCP slots and a fake device, no network),
+ * live from its telemetry v2 stream in real QEMU.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 public class NetworkViewTest {
@@ -74,7 +74,8 @@ public class NetworkViewTest {
 		assertEquals(List.of(TcpState.LISTEN, TcpState.ESTABLISHED, TcpState.TIME_WAIT), conns.stream().map(ConnSample::state).toList());
 		assertEquals("10.0.2.15:80", conns.get(1).local());
 		assertEquals("10.0.2.2:40000", conns.get(1).remote());
-		assertTrue(net.status().startsWith("no network device (counters only); 3 TCP slots in use"), net.status());
+		Workbench.waitUntil(() -> "the fake device in the Network view: " + net.status(), BOOT, () -> net.status()
+				.equals("net0 02:00:00:00:00:01 mtu 1500 on cpu 0 (fake: fakenetstats); 3 TCP slots in use."));
 
 		CoresView cores = (CoresView) Workbench.page().showView(CoresView.ID);
 		Workbench.waitUntil(() -> "network columns in the Cores view: " + cores.net(), BOOT,

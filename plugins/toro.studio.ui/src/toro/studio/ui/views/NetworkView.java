@@ -20,11 +20,13 @@ import org.eclipse.ui.part.ViewPart;
 import toro.studio.launch.CoreModelSource;
 import toro.studio.telemetry.ConnSample;
 import toro.studio.telemetry.CoreModel;
+import toro.studio.telemetry.NetInterface;
 import toro.studio.telemetry.NetView;
 import toro.studio.telemetry.Sample;
 
 /**
- * The Network view: the kernel's network devices (their number, from the telemetry HELLO), each
+ * The Network view: the kernel's network devices (from the telemetry's IFACE frames; their number only while
+ * stopped), each
  * core's network counters and rates, and the open TCP connections with their state, for the launch
  * selected in the Debug view: live from telemetry while the kernel runs, from gdb reads of
  * {@code toro_net_stats} and {@code toro_tcp_conns} while a debug launch is stopped.
@@ -115,10 +117,16 @@ public final class NetworkView extends ViewPart {
 		if (last.nets().isEmpty())
 			return "No network data: no network device and no network traffic counted (or a version-1 telemetry stream).";
 		String devices = last.netdevs() == 0 ? "no network device (counters only)"
-				: last.netdevs() + " network device" + (last.netdevs() == 1 ? "" : "s");
+				: last.interfaces().isEmpty() ? last.netdevs() + " network device" + (last.netdevs() == 1 ? "" : "s")
+						: String.join(", ", last.interfaces().stream().map(NetworkView::describe).toList());
 		String open = connections + " TCP slot" + (connections == 1 ? "" : "s") + " in use";
 		String omitted = last.connsOmitted() == 0 ? "" : ", " + last.connsOmitted() + " more not sent by the kernel (over its cap)";
 		return devices + "; " + open + omitted + ".";
+	}
+
+	/** "net0 52:54:00:12:34:56 mtu 1500 on cpu 0 (virtio-net (mmio v2))". */
+	private static String describe(NetInterface i) {
+		return i.name() + " " + i.mac() + " mtu " + i.mtu() + " on cpu " + i.cpu() + (i.kind().isEmpty() ? "" : " (" + i.kind() + ")");
 	}
 
 	private static String rate(double perSec) {
