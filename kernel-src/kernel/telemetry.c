@@ -141,9 +141,9 @@ static void send_net(uint32_t i)
     send_frame(F_NET, p, 88);
 }
 
-/* net_shown: whether samples carry NET and CONN frames: once the kernel has a network
- * device or any core has counted network work (counters only grow, except
- * tcp_open, so this does not flap). A kernel without a network sends none and
+/* net_shown: whether samples carry NET and CONN frames: once the kernel has a
+ * network device or any core has counted network work (counters only grow,
+ * except tcp_open, so this does not flap). A kernel without a network sends none and
  * its stream costs what version 1 did: every byte on COM2 is a trap into QEMU.
  * Core 0, as send_frame. */
 static bool net_shown(void)
@@ -187,8 +187,9 @@ static uint16_t send_conns(uint16_t *over)
     return sent;
 }
 
-/* send_sample: one whole sample (docs/telemetry.md "Idle backoff": HELLO every
- * 10th, CORE, NET (see net_shown), THREAD, CONN frames, SAMPLE_END). Core 0, timer interrupt. */
+/* send_sample: one whole sample (docs/telemetry.md "Idle backoff": HELLO and
+ * IFACE every 10th, CORE, NET (see net_shown), THREAD, CONN frames,
+ * SAMPLE_END). Core 0, timer interrupt. */
 static void send_sample(void)
 {
     uint64_t now = rdtsc();
