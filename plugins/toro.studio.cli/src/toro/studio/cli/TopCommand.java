@@ -23,6 +23,7 @@ import toro.studio.qemu.VcpuInfo;
 import toro.studio.telemetry.CoreModel;
 import toro.studio.telemetry.CoreView;
 import toro.studio.telemetry.HostCpuSampler;
+import toro.studio.telemetry.NetView;
 import toro.studio.telemetry.Sample;
 import toro.studio.telemetry.TelemetryDecoder;
 import toro.studio.telemetry.TelemetryPump;
@@ -54,13 +55,17 @@ final class TopCommand implements Command {
 				'toro test' is running) and, once a second, prints each core's state, current
 				thread, ready-queue length, context switches/s, halts/s and idle %, from the
 				kernel's telemetry (COM2), with the host CPU of the QEMU process (% of one
-				host core) in total and per vCPU thread. Ctrl-C stops it and QEMU.
+				host core) in total and per vCPU thread. When the kernel has a network
+				device or its network counters move, each core also shows frames received
+				and sent per second and its open TCP connections. Ctrl-C stops it and QEMU.
 
 				  --json           one JSON object per line and second instead of the table:
 				                   time_s, sample, host_cpu_percent, frames_ok, frames_corrupt,
 				                   frames_dropped and cores[] (cpu, state, tid, thread, ready,
 				                   context_switches_per_s, halts_per_s, wakeups_per_s,
-				                   idle_percent, host_cpu_percent)
+				                   idle_percent, host_cpu_percent, and with a network:
+				                   rx_packets_per_s, tx_packets_per_s, requests_per_s,
+				                   connections)
 				  --duration S     stop after S seconds (default: until Ctrl-C or the guest exits)
 				  --rate HZ        telemetry samples per second asked of the kernel (default 10)
 				  --attach         watch the telemetry of a running 'toro run' instead of
@@ -154,6 +159,7 @@ final class TopCommand implements Command {
 		long t0 = System.nanoTime();
 		Sample before = null;
 		List<CoreView> cores = List.of();
+		List<NetView> nets = List.of();
 		for (int second = 1; duration == 0 || second <= duration; second++) {
 			long wait = t0 + second * 1_000_000_000L - System.nanoTime();
 			if (ended.await(Math.max(0, wait), TimeUnit.NANOSECONDS))
@@ -166,22 +172,28 @@ final class TopCommand implements Command {
 					perVcpu.put(cpu, pct);
 			});
 			Sample now = model.last();
-			if (now != before) // the kernel slows its telemetry while idle: keep the last rates until a new sample
+			if (now != before) { // the kernel slows its telemetry while idle: keep the last rates until a new sample
 				cores = CoreModel.views(before, now);
+				nets = now != null && now.hasNetwork() ? CoreModel.netViews(before, now) : List.of();
+			}
 			before = now;
 			double t = (System.nanoTime() - t0) / 1e9;
 			if (json)
-				term.out.println(Json.write(jsonSample(t, now, total, cores, perVcpu, decoder)));
+				term.out.println(Json.write(jsonSample(t, now, total, cores, nets, perVcpu, decoder)));
 			else
-				term.out.print(table(t, now, total, cores, perVcpu, decoder, pid, live));
+				term.out.print(table(t, now, total, cores, nets, perVcpu, decoder, pid, live));
 			term.out.flush();
 		}
 		return false;
 	}
 
-	/** @return one JSON sample with the fields --help lists. */
-	static Map<String, Object> jsonSample(double t, Sample s, double total, List<CoreView> cores, Map<Integer, Double> perVcpu,
-			TelemetryDecoder d) {
+	/**
+	 * @return one JSON sample with the fields --help lists; the network fields only for the cores in {@code nets}
+	 *         (empty: the kernel shows no network)
+	 */
+	static Map<String, Object> jsonSample(double t, Sample s, double total, List<CoreView> cores, List<NetView> nets,
+			Map<Integer, Double> perVcpu, TelemetryDecoder d) {
+		Map<Integer, NetView> netOf = byCpu(nets);
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("time_s", round(t));
 		m.put("sample", s == null ? null : s.number());
@@ -202,30 +214,57 @@ final class TopCommand implements Command {
 			cm.put("wakeups_per_s", round(c.wakeupsPerSec()));
 			cm.put("idle_percent", round(c.idlePercent()));
 			cm.put("host_cpu_percent", perVcpu.containsKey(c.cpu()) ? round(perVcpu.get(c.cpu())) : null);
+			NetView n = netOf.get(c.cpu());
+			if (n != null) {
+				cm.put("rx_packets_per_s", round(n.rxPacketsPerSec()));
+				cm.put("tx_packets_per_s", round(n.txPacketsPerSec()));
+				cm.put("requests_per_s", round(n.requestsPerSec()));
+				cm.put("connections", n.connections());
+			}
 			list.add(cm);
 		}
 		m.put("cores", list);
 		return m;
 	}
 
-	/** @return the text table of one second, with a clear-screen prefix when {@code live}. */
-	static String table(double t, Sample s, double total, List<CoreView> cores, Map<Integer, Double> perVcpu, TelemetryDecoder d,
-			long pid, boolean live) {
+	/**
+	 * @return the text table of one second, with a clear-screen prefix when {@code live}; network columns (RX/s,
+	 *         TX/s, CONN) when {@code nets} is not empty
+	 */
+	static String table(double t, Sample s, double total, List<CoreView> cores, List<NetView> nets, Map<Integer, Double> perVcpu,
+			TelemetryDecoder d, long pid, boolean live) {
+		Map<Integer, NetView> netOf = byCpu(nets);
+		boolean net = !nets.isEmpty();
 		StringBuilder b = new StringBuilder(live ? "\033[H\033[2J" : "");
 		b.append(String.format("toro top  %.0f s  sample %s  QEMU pid %d host CPU %.1f%%  frames ok %d corrupt %d dropped %d%n", t,
 				s == null ? "-" : Long.toString(s.number()), pid, total, d.framesOk(), d.framesCorrupt(), d.framesDropped()));
-		b.append(String.format("%4s %-9s %-16s %5s %9s %9s %7s %6s%n", "CPU", "STATE", "THREAD", "READY", "CSW/s", "HALTS/s", "IDLE%", "HOST%"));
+		b.append(String.format("%4s %-9s %-16s %5s %9s %9s %7s %6s", "CPU", "STATE", "THREAD", "READY", "CSW/s", "HALTS/s", "IDLE%", "HOST%"));
+		b.append(net ? String.format(" %9s %9s %5s%n", "RX/s", "TX/s", "CONN") : "\n");
 		for (CoreView c : cores) {
 			String thread = c.currentTid() == 0 ? "-" : c.currentTid() + " " + c.currentThread();
 			Double host = perVcpu.get(c.cpu());
-			b.append(String.format("%4d %-9s %-16.16s %5d %9.1f %9.1f %7.1f %6s%n", c.cpu(), c.state().name().toLowerCase(), thread,
+			b.append(String.format("%4d %-9s %-16.16s %5d %9.1f %9.1f %7.1f %6s", c.cpu(), c.state().name().toLowerCase(), thread,
 					c.ready(), c.contextSwitchesPerSec(), c.haltsPerSec(), c.idlePercent(), host == null ? "-" : String.format("%.1f", host)));
+			NetView n = netOf.get(c.cpu());
+			if (!net)
+				b.append('\n');
+			else if (n == null)
+				b.append(String.format(" %9s %9s %5s%n", "-", "-", "-"));
+			else
+				b.append(String.format(" %9.1f %9.1f %5d%n", n.rxPacketsPerSec(), n.txPacketsPerSec(), n.connections()));
 		}
 		if (cores.isEmpty())
 			b.append("  (no telemetry sample yet)\n");
 		if (!live)
 			b.append('\n');
 		return b.toString();
+	}
+
+	private static Map<Integer, NetView> byCpu(List<NetView> nets) {
+		Map<Integer, NetView> m = new HashMap<>();
+		for (NetView n : nets)
+			m.put(n.cpu(), n);
+		return m;
 	}
 
 	private static double round(double v) {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -200,7 +201,7 @@ public final class QemuLaunch implements CoreModelSource {
 		if (host == null)
 			host = new HostCpuSampler(qemu.pid());
 		double cpu = qemu.exit().isDone() ? Double.NaN : host.sampleTotalPercent();
-		history.record((System.nanoTime() - startNanos) / 1_000_000, model.cores(), cpu);
+		history.record((System.nanoTime() - startNanos) / 1_000_000, model.cores(), model.hasNetwork() ? model.net() : List.of(), cpu);
 		version.incrementAndGet();
 	}
 

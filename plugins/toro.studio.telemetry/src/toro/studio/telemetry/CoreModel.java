@@ -8,13 +8,15 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The per-core model behind {@code toro top} and the Cores/Idle views: the latest sample of each
- * core and its rates against the previous one (time from the TSC delta and the HELLO frame's
- * TSC frequency). Thread-safe; listeners run on the thread that calls {@link #accept}.
+ * The per-core model behind {@code toro top} and the Cores/Idle/Network views: the latest sample
+ * of each core and its rates against the previous one (time from the TSC delta and the HELLO
+ * frame's TSC frequency), each core's network counters and rates, and the open TCP connections. Thread-safe; listeners run on the thread that calls {@link #accept}.
  */
 public final class CoreModel {
 	private final Map<Integer, CoreSample> previous = new HashMap<>();
 	private final Map<Integer, CoreView> views = new TreeMap<>();
+	private final Map<Integer, NetView> netViews = new TreeMap<>();
+	private Sample previousSample;
 	private List<ThreadSample> threads = List.of();
 	private Sample last;
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -27,7 +29,10 @@ public final class CoreModel {
 				views.put(c.cpu(), view(previous.get(c.cpu()), c, s.tscKhz(), names));
 				previous.put(c.cpu(), c);
 			}
+			for (NetView n : netViews(previousSample, s))
+				netViews.put(n.cpu(), n);
 			threads = s.threads();
+			previousSample = s;
 			last = s;
 		}
 		for (Runnable l : listeners)
@@ -48,6 +53,37 @@ public final class CoreModel {
 		Map<Integer, CoreView> out = new TreeMap<>();
 		for (CoreSample c : to.cores())
 			out.put(c.cpu(), view(before.get(c.cpu()), c, to.tscKhz(), names));
+		return new ArrayList<>(out.values());
+	}
+
+	/**
+	 * @return the network views of {@code to}'s cores with rates over the interval since {@code from} (null, or a
+	 *         core missing from it: no rates), timed by each core's CORE frame TSC in both samples
+	 */
+	public static List<NetView> netViews(Sample from, Sample to) {
+		Map<Integer, NetSample> before = new HashMap<>();
+		Map<Integer, CoreSample> coreBefore = new HashMap<>();
+		if (from != null) {
+			for (NetSample n : from.nets())
+				before.put(n.cpu(), n);
+			for (CoreSample c : from.cores())
+				coreBefore.put(c.cpu(), c);
+		}
+		Map<Integer, CoreSample> coreNow = new HashMap<>();
+		for (CoreSample c : to.cores())
+			coreNow.put(c.cpu(), c);
+		Map<Integer, NetView> out = new TreeMap<>();
+		for (NetSample n : to.nets()) {
+			NetSample p = before.get(n.cpu());
+			CoreSample c0 = coreBefore.get(n.cpu()), c1 = coreNow.get(n.cpu());
+			double seconds = p == null || c0 == null || c1 == null || to.tscKhz() <= 0 ? 0
+					: (c1.tsc() - c0.tsc()) / (to.tscKhz() * 1000.0);
+			if (seconds <= 0)
+				out.put(n.cpu(), new NetView(n.cpu(), 0, 0, 0, n.tcpOpen(), n));
+			else
+				out.put(n.cpu(), new NetView(n.cpu(), (n.rxPackets() - p.rxPackets()) / seconds, (n.txPackets() - p.txPackets()) / seconds,
+						(n.requests() - p.requests()) / seconds, n.tcpOpen(), n));
+		}
 		return new ArrayList<>(out.values());
 	}
 
@@ -78,6 +114,21 @@ public final class CoreModel {
 	/** @return one view per core seen so far, by core index. */
 	public synchronized List<CoreView> cores() {
 		return new ArrayList<>(views.values());
+	}
+
+	/** @return one network view per core seen so far, by core index (none from a version-1 stream). */
+	public synchronized List<NetView> net() {
+		return new ArrayList<>(netViews.values());
+	}
+
+	/** @return the open TCP connections of the latest sample. */
+	public synchronized List<ConnSample> connections() {
+		return last == null ? List.of() : last.conns();
+	}
+
+	/** @return whether the latest sample shows a network (see {@link Sample#hasNetwork()}). */
+	public synchronized boolean hasNetwork() {
+		return last != null && last.hasNetwork();
 	}
 
 	/** @return the threads of the latest sample. */

@@ -8,11 +8,12 @@ import org.eclipse.ui.console.IConsoleConstants;
 
 import toro.studio.ui.views.CoresView;
 import toro.studio.ui.views.IdleView;
+import toro.studio.ui.views.NetworkView;
 import toro.studio.ui.wizards.NewKernelProjectWizard;
 
 /**
  * The Toro perspective, laid out for kernel work: projects and outline on the left, the
- * editor in the middle, the Cores and Idle views on the right, and the console and
+ * editor in the middle, the Cores, Idle and Network views on the right, and the console and
  * problems of builds and runs below.
  */
 public final class ToroPerspective implements IPerspectiveFactory {
@@ -41,6 +42,7 @@ public final class ToroPerspective implements IPerspectiveFactory {
 
 		IFolderLayout rightBottom = layout.createFolder("rightBottom", IPageLayout.BOTTOM, 0.5f, "right");
 		rightBottom.addView(IdleView.ID);
+		rightBottom.addView(NetworkView.ID);
 
 		layout.addShowViewShortcut(IPageLayout.ID_PROJECT_EXPLORER);
 		layout.addShowViewShortcut(IConsoleConstants.ID_CONSOLE_VIEW);
@@ -48,6 +50,7 @@ public final class ToroPerspective implements IPerspectiveFactory {
 		layout.addShowViewShortcut(IPageLayout.ID_OUTLINE);
 		layout.addShowViewShortcut(CoresView.ID);
 		layout.addShowViewShortcut(IdleView.ID);
+		layout.addShowViewShortcut(NetworkView.ID);
 		layout.addShowViewShortcut(IDebugUIConstants.ID_DEBUG_VIEW);
 		layout.addActionSet(IDebugUIConstants.LAUNCH_ACTION_SET);
 		layout.addNewWizardShortcut(NewKernelProjectWizard.ID);

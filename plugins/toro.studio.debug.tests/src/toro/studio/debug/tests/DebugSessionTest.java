@@ -53,6 +53,7 @@ import toro.studio.debug.ui.disassembly.DisassemblyView;
 import toro.studio.launch.CoreModelSources;
 import toro.studio.launch.LaunchAttributes;
 import toro.studio.ui.views.CoresView;
+import toro.studio.ui.views.NetworkView;
 
 /**
  * One real debug session, in the workbench: the Debug click on a "Toro Kernel (QEMU)" configuration builds
@@ -279,6 +280,19 @@ class DebugSessionTest {
         assertTrue(target().snapshot().error() == null, String.valueOf(target().snapshot().error()));
         page().bringToTop(view); // the consoles come to the front when QEMU or gdb print
         Ui.screenshot("debug-cores-stopped");
+    }
+
+    @Test
+    @Order(6)
+    void networkViewShowsStoppedStateReadThroughGdb() throws Exception {
+        NetworkView view = (NetworkView) page().showView(NetworkView.ID);
+        // toro_net_stats[] for the 2 online cores, all zero: no device and no stack in this kernel
+        Ui.waitFor("the Network view to show 2 cores", Duration.ofSeconds(20), () -> view.cores().size() == 2);
+        assertNotSame(target().qemu(), CoreModelSources.of(launch), "while stopped the views read gdb's data");
+        assertEquals(2, target().snapshot().nets().size());
+        assertEquals(0, view.cores().get(1).totals().rxPackets());
+        assertEquals(List.of(), view.connections());
+        assertEquals("no network device (counters only); 0 TCP slots in use.", view.status());
     }
 
     @Test

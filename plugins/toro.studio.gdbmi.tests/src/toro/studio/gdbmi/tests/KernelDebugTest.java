@@ -28,8 +28,10 @@ import toro.studio.gdbmi.GdbThread;
 import toro.studio.gdbmi.Instruction;
 import toro.studio.gdbmi.KernelStats;
 import toro.studio.gdbmi.MiError;
+import toro.studio.gdbmi.NetStatsRead;
 import toro.studio.gdbmi.RunState;
 import toro.studio.gdbmi.StopEvent;
+import toro.studio.gdbmi.TcpConnRead;
 import toro.studio.gdbmi.ThreadRead;
 import toro.studio.gdbmi.Variable;
 import toro.studio.gdbmi.mi.ResultRecord;
@@ -229,6 +231,37 @@ class KernelDebugTest {
 			assertEquals(cores, KernelStats.readCpuStats(t.gdb));
 			assertEquals(threads, KernelStats.readThreads(t.gdb));
 			assertEquals(3, t.gdb.commandsSent() - before, "commands for a second read of the stats");
+		}
+	}
+
+	/**
+	 * The network counters and TCP slots by symbol, with the layouts from the image's debug information. The
+	 * kernel has no stack yet, so the test writes a slot and a counter through gdb and reads them back.
+	 */
+	@Test
+	void networkCountersAndTcpSlotsBySymbol() throws Exception {
+		try (Target t = Target.boot("debug", 2)) {
+			t.runTo(BreakpointSpec.at("telemetry_tick")); // the kernel is up: its data zeroed and its cores online
+			assertEquals(List.of(), KernelStats.readTcpConns(t.gdb), "no TCP slot in use without a stack");
+			List<NetStatsRead> zero = KernelStats.readNetStats(t.gdb);
+			assertEquals(2, zero.size());
+			assertEquals(new NetStatsRead(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), zero.get(1));
+			t.gdb.evaluate("toro_tcp_conns[5].cpu = 1");
+			t.gdb.evaluate("toro_tcp_conns[5].laddr = 0x0A00020F");
+			t.gdb.evaluate("toro_tcp_conns[5].raddr = 0x0A000202");
+			t.gdb.evaluate("toro_tcp_conns[5].lport = 80");
+			t.gdb.evaluate("toro_tcp_conns[5].rport = 51234");
+			t.gdb.evaluate("toro_tcp_conns[5].tx_bytes = 0x100000000");
+			t.gdb.evaluate("toro_tcp_conns[5].state = 4");
+			t.gdb.evaluate("toro_net_stats[1].requests = 77");
+			t.gdb.evaluate("toro_net_stats[1].tcp_open = 1");
+			t.gdb.evaluate("toro_net_stats[0].rx_bytes = 0xFFFFFFFFFF");
+			assertEquals(List.of(new TcpConnRead(5, 4, 1, 0x0A00020F, 0x0A000202, 80, 51234, 0, 0x100000000L)),
+					KernelStats.readTcpConns(t.gdb));
+			List<NetStatsRead> nets = KernelStats.readNetStats(t.gdb);
+			assertEquals(77, nets.get(1).requests());
+			assertEquals(1, nets.get(1).tcpOpen());
+			assertEquals(0xFFFFFFFFFFL, nets.get(0).rxBytes());
 		}
 	}
 

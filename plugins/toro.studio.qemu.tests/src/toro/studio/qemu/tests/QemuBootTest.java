@@ -36,8 +36,13 @@ import toro.studio.qemu.QemuException;
 import toro.studio.qemu.QemuProcess;
 import toro.studio.qemu.QmpEvent;
 import toro.studio.qemu.VcpuInfo;
+import toro.studio.telemetry.ConnSample;
+import toro.studio.telemetry.CoreModel;
 import toro.studio.telemetry.CoreSample;
 import toro.studio.telemetry.HostCpuSampler;
+import toro.studio.telemetry.NetView;
+import toro.studio.telemetry.Sample;
+import toro.studio.telemetry.TcpState;
 import toro.studio.telemetry.TelemetryDecoder;
 import toro.studio.telemetry.TelemetryPump;
 
@@ -214,6 +219,68 @@ class QemuBootTest {
 			assertEquals(0, d.framesCorrupt());
 			assertEquals(cpus, d.hello().ncpus());
 			assertTrue(d.hello().tscKhz() > 0);
+		}
+	}
+
+	/**
+	 * Telemetry version 2 from the real kernel: a NET frame per core and the CONN frames of the test-only
+	 * fakenetstats app's three made-up TCP slots, the IFACE frame of its fake device, its counters moving between samples.
+	 */
+	@Test
+	void telemetryVersion2CarriesNetFramesAndConnections() throws Exception {
+		int cpus = 2;
+		try (QemuProcess q = QemuProcess.start(config("fakenetstats", cpus).withAppend("telemetry=20"))) {
+			watchConsole(q, new CopyOnWriteArrayList<>(), "");
+			List<Sample> samples = new CopyOnWriteArrayList<>();
+			CountDownLatch moved = new CountDownLatch(1);
+			TelemetryDecoder d = new TelemetryDecoder(s -> {
+				samples.add(s);
+				if (s.nets().size() == cpus && s.nets().stream().allMatch(n -> n.requests() > 20) && s.conns().size() == 3
+						&& s.interfaces().size() == 1)
+					moved.countDown();
+			});
+			TelemetryPump.start(q.telemetry(), d, null);
+			assertTrue(moved.await(BOOT.toSeconds(), TimeUnit.SECONDS), "no sample with moving counters: "
+					+ (samples.isEmpty() ? "none" : samples.get(samples.size() - 1)));
+			assertEquals(2, d.hello().streamVersion());
+			assertEquals(1, d.hello().netdevs(), "the app's fake device");
+			assertEquals("02:00:00:00:00:01", samples.get(samples.size() - 1).interfaces().get(0).mac());
+			assertEquals(0, d.framesCorrupt());
+			Sample last = samples.get(samples.size() - 1);
+			assertTrue(last.hasNetwork());
+			assertEquals(List.of(TcpState.LISTEN, TcpState.ESTABLISHED, TcpState.TIME_WAIT),
+					last.conns().stream().map(ConnSample::state).toList());
+			assertEquals("10.0.2.2:40000", last.conns().get(1).remote());
+			List<NetView> rates = CoreModel.netViews(samples.get(samples.size() - 2), last);
+			assertEquals(cpus, rates.size());
+			for (NetView n : rates)
+				assertTrue(n.rxPacketsPerSec() > 0 && n.requestsPerSec() > 0, n.toString());
+		}
+	}
+
+	/** More TCP slots in use than the kernel's CONN cap (64): the first 64 are sent, SAMPLE_END counts the rest. */
+	@Test
+	void connFramesStopAtTheKernelsCapAndTheRestAreCounted() throws Exception {
+		try (QemuProcess q = QemuProcess.start(config("fakenetstats", 1).withAppend("telemetry=20 fakenet_conns=100"))) {
+			watchConsole(q, new CopyOnWriteArrayList<>(), "");
+			List<Sample> full = new CopyOnWriteArrayList<>();
+			CountDownLatch seen = new CountDownLatch(1);
+			TelemetryDecoder d = new TelemetryDecoder(s -> {
+				if (s.conns().size() + s.connsOmitted() == 100) {
+					full.add(s);
+					seen.countDown();
+				}
+			});
+			TelemetryPump.start(q.telemetry(), d, null);
+			assertTrue(seen.await(BOOT.toSeconds(), TimeUnit.SECONDS), "no sample with the 100 slots");
+			Sample s = full.get(0);
+			assertEquals(64, s.conns().size());
+			assertEquals(36, s.connsOmitted());
+			List<Integer> slots = s.conns().stream().map(ConnSample::slot).toList();
+			assertEquals(List.of(0, 3, 7, 8, 9), slots.subList(0, 5), "slot order");
+			assertEquals(68, slots.get(63));
+			assertEquals(0, d.samplesIncomplete());
+			assertEquals(0, d.framesCorrupt());
 		}
 	}
 

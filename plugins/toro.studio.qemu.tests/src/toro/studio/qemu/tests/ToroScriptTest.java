@@ -254,8 +254,34 @@ class ToroScriptTest {
 			Map<?, ?> core = (Map<?, ?>) c;
 			for (String k : List.of("cpu", "state", "thread", "ready", "context_switches_per_s", "halts_per_s", "idle_percent"))
 				assertTrue(core.containsKey(k), k + " in " + core);
+			assertFalse(core.containsKey("connections"), "no network, no network fields: " + core);
 		}
 		assertEquals(0L, last.get("frames_corrupt"));
+	}
+
+	/** A kernel whose network counters move (the test-only fakenetstats app) gets the network columns. */
+	@Test
+	void topShowsNetworkColumnsWhenCountersMove() throws Exception {
+		Toro json = toro("top", "--target", "fakenetstats", "--smp", "2", "--accel", "tcg", "--json", "--duration", "3");
+		assertEquals(0, json.waitFor(300), json.err());
+		List<String> lines = json.out().lines().toList();
+		Map<?, ?> last = (Map<?, ?>) Json.parse(lines.get(lines.size() - 1));
+		List<?> cores = (List<?>) last.get("cores");
+		assertEquals(2, cores.size(), lines.toString());
+		for (Object c : cores) {
+			Map<?, ?> core = (Map<?, ?>) c;
+			assertTrue(((Number) core.get("rx_packets_per_s")).doubleValue() > 0, core.toString());
+			assertTrue(((Number) core.get("requests_per_s")).doubleValue() > 0, core.toString());
+		}
+		assertEquals(1L, ((Map<?, ?>) cores.get(0)).get("connections"));
+		Toro table = toro("top", "--target", "fakenetstats", "--smp", "2", "--accel", "tcg", "--duration", "3");
+		assertEquals(0, table.waitFor(300), table.err());
+		String out = table.out();
+		assertTrue(out.contains(" RX/s ") && out.contains(" TX/s ") && out.contains(" CONN"), out);
+		String[] blocks = out.strip().split("\n\n");
+		Matcher row = Pattern.compile("(?m)^\\s+0 .* (\\d+\\.\\d) +(\\d+\\.\\d) +1$").matcher(blocks[blocks.length - 1]);
+		assertTrue(row.find(), out);
+		assertTrue(Double.parseDouble(row.group(1)) > 0, out);
 	}
 
 	@Test

@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 import toro.studio.ui.ToroPerspective;
 import toro.studio.ui.views.CoresView;
 import toro.studio.ui.views.IdleView;
+import toro.studio.ui.views.NetworkView;
 
-/** The Toro perspective opens with its Cores and Idle views. */
+/** The Toro perspective opens with its Cores, Idle and Network views. */
 public class PerspectiveTest {
 	@Test
-	void perspectiveOpensWithCoresAndIdleViews() throws Exception {
+	void perspectiveOpensWithCoresIdleAndNetworkViews() throws Exception {
 		IWorkbenchPage page = PlatformUI.getWorkbench().showPerspective(ToroPerspective.ID,
 				PlatformUI.getWorkbench().getActiveWorkbenchWindow());
 		page.resetPerspective();
@@ -22,5 +23,6 @@ public class PerspectiveTest {
 		assertEquals(ToroPerspective.ID, page.getPerspective().getId());
 		assertNotNull(page.findView(CoresView.ID), "the Cores view is part of the Toro perspective");
 		assertNotNull(page.findView(IdleView.ID), "the Idle view is part of the Toro perspective");
+		assertNotNull(page.findView(NetworkView.ID), "the Network view is part of the Toro perspective");
 	}
 }

@@ -7,16 +7,27 @@ import java.util.Locale;
 import java.util.Map;
 
 import toro.studio.telemetry.CoreView;
+import toro.studio.telemetry.NetView;
 import toro.studio.telemetry.ThreadSample;
 
-/** One refresh of the Cores view: the cores, their threads grouped by core, and the cells' text. */
-record CoreRows(List<CoreView> cores, Map<Integer, List<ThreadSample>> byCore) {
-	static final CoreRows EMPTY = new CoreRows(List.of(), List.of());
+/**
+ * One refresh of the Cores view: the cores, their threads grouped by core, each core's network
+ * rates (empty when the kernel shows no network: the network cells stay blank), and the cells' text.
+ */
+record CoreRows(List<CoreView> cores, Map<Integer, List<ThreadSample>> byCore, Map<Integer, NetView> net) {
+	static final CoreRows EMPTY = new CoreRows(List.of(), List.of(), List.of());
 	/** The number of columns {@link #text} fills. */
-	static final int COLUMNS = 8;
+	static final int COLUMNS = 11;
 
-	CoreRows(List<CoreView> cores, List<ThreadSample> threads) {
-		this(cores, group(threads));
+	CoreRows(List<CoreView> cores, List<ThreadSample> threads, List<NetView> net) {
+		this(cores, group(threads), byCpu(net));
+	}
+
+	private static Map<Integer, NetView> byCpu(List<NetView> net) {
+		Map<Integer, NetView> m = new HashMap<>();
+		for (NetView n : net)
+			m.put(n.cpu(), n);
+		return m;
 	}
 
 	/**
@@ -34,7 +45,7 @@ record CoreRows(List<CoreView> cores, Map<Integer, List<ThreadSample>> byCore) {
 			if (!sameRow(a, b))
 				return null;
 			for (int col = 0; col < COLUMNS; col++) {
-				if (!text(a, col).equals(text(b, col))) {
+				if (!text(a, col).equals(before.text(b, col))) {
 					changed.add(a);
 					break;
 				}
@@ -75,8 +86,9 @@ record CoreRows(List<CoreView> cores, Map<Integer, List<ThreadSample>> byCore) {
 	}
 
 	/** The text of {@code column} for a core or a thread row. */
-	static String text(Object row, int column) {
+	String text(Object row, int column) {
 		if (row instanceof CoreView c) {
+			NetView n = net.get(c.cpu());
 			return switch (column) {
 			case 0 -> "cpu " + c.cpu();
 			case 1 -> stateOf(c);
@@ -85,6 +97,9 @@ record CoreRows(List<CoreView> cores, Map<Integer, List<ThreadSample>> byCore) {
 			case 4 -> rate(c.contextSwitchesPerSec());
 			case 5 -> rate(c.haltsPerSec());
 			case 6 -> String.format(Locale.ROOT, "%.1f", c.idlePercent());
+			case 7 -> n == null ? "" : rate(n.rxPacketsPerSec());
+			case 8 -> n == null ? "" : rate(n.txPacketsPerSec());
+			case 9 -> n == null ? "" : Integer.toString(n.connections());
 			default -> "";
 			};
 		}
@@ -92,7 +107,7 @@ record CoreRows(List<CoreView> cores, Map<Integer, List<ThreadSample>> byCore) {
 			return switch (column) {
 			case 0 -> t.tid() + " " + (t.name() == null ? "" : t.name());
 			case 1 -> t.state().name().toLowerCase(Locale.ROOT) + (t.polling() ? " (polling)" : "");
-			case 7 -> String.format(Locale.ROOT, "%.2f Mcycles", t.cpuCycles() / 1e6);
+			case 10 -> String.format(Locale.ROOT, "%.2f Mcycles", t.cpuCycles() / 1e6);
 			default -> "";
 			};
 		}

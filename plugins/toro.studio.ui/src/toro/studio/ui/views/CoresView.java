@@ -14,21 +14,25 @@ import org.eclipse.swt.widgets.Tree;
 import org.eclipse.ui.part.ViewPart;
 
 import toro.studio.launch.CoreModelSource;
+import toro.studio.telemetry.CoreModel;
 import toro.studio.telemetry.CoreView;
+import toro.studio.telemetry.NetView;
 import toro.studio.telemetry.ThreadSample;
 
 /**
  * The Cores view: one row per core (state, current thread, ready threads,
- * context switches/s, halts/s, idle %), and under it the core's threads (id,
- * name, state, CPU time), for the launch selected in the Debug view.
+ * context switches/s, halts/s, idle %, and when the kernel shows a network,
+ * frames received and sent per second and open connections), and under it the
+ * core's threads (id, name, state, CPU time), for the launch selected in the
+ * Debug view.
  */
 public final class CoresView extends ViewPart {
 	/** The view's id. */
 	public static final String ID = "toro.studio.ui.views.cores";
 
 	private static final String[] COLUMNS = { "Core / Thread", "State", "Current thread", "Ready", "Switches/s", "Halts/s",
-			"Idle %", "CPU time" };
-	private static final int[] WIDTHS = { 150, 110, 130, 60, 90, 80, 70, 100 };
+			"Idle %", "Rx pkt/s", "Tx pkt/s", "Conns", "CPU time" };
+	private static final int[] WIDTHS = { 150, 110, 130, 60, 90, 80, 70, 80, 80, 60, 100 };
 
 	private TreeViewer viewer;
 	private SourceTracker tracker;
@@ -48,7 +52,7 @@ public final class CoresView extends ViewPart {
 			c.setLabelProvider(new ColumnLabelProvider() {
 				@Override
 				public String getText(Object element) {
-					return CoreRows.text(element, column);
+					return rows.text(element, column);
 				}
 			});
 		}
@@ -65,7 +69,8 @@ public final class CoresView extends ViewPart {
 	/** Shows the source's current model (UI thread), touching only the rows whose text changed. */
 	private void show(CoreModelSource source) {
 		CoreRows before = rows;
-		rows = new CoreRows(source.coreModel().cores(), source.coreModel().threads());
+		CoreModel m = source.coreModel();
+		rows = new CoreRows(m.cores(), m.threads(), m.hasNetwork() ? m.net() : List.of());
 		List<Object> changed = rows.changedSince(before);
 		if (changed == null) {
 			viewer.refresh();
@@ -78,6 +83,11 @@ public final class CoresView extends ViewPart {
 	/** The cores on show (for tests and screenshots). */
 	public List<CoreView> cores() {
 		return rows.cores();
+	}
+
+	/** The network rates on show, one per core, empty when the kernel shows no network (for tests). */
+	public List<NetView> net() {
+		return List.copyOf(rows.net().values());
 	}
 
 	/** The view's top control (for screenshots). */

@@ -15,12 +15,15 @@ import toro.studio.launch.IdleHistory.Point;
  * Draws the Idle view's line chart with plain SWT: each core's idle % over
  * time (one colour per core), and the host CPU % of the QEMU process as a
  * black line, on a 0-100 % scale (host CPU above 100 % is clipped and
- * its true value is in the view's figures). Used for the screen and for PNG
- * export alike.
+ * its true value is in the view's figures), and on request the application's
+ * requests/s as a dark green line on its own scale (0 to the largest value on
+ * show, written in the legend). Used for the screen and for PNG export alike.
  */
 final class IdleChart {
 	private static final int[][] PALETTE = { { 31, 119, 180 }, { 255, 127, 14 }, { 44, 160, 44 }, { 214, 39, 40 },
 			{ 148, 103, 189 }, { 140, 86, 75 }, { 227, 119, 194 }, { 23, 190, 207 } };
+	/** The requests/s overlay's colour: apart from the cores' palette and the host CPU's black. */
+	private static final Color REQUESTS = new Color(0, 100, 0);
 	private static final int LEFT = 40, TOP = 8, RIGHT = 110, BOTTOM = 20;
 	/** Horizontal pixels per point. */
 	static final int STEP = 2;
@@ -39,9 +42,9 @@ final class IdleChart {
 	 * drawn once into {@code background} and copied; only the lines are drawn
 	 * on every refresh (text drawing is what costs on GTK).
 	 */
-	static void paint(GC gc, Rectangle area, List<Point> points, Background background) {
+	static void paint(GC gc, Rectangle area, List<Point> points, Background background, boolean requests) {
 		int cores = points.stream().mapToInt(p -> p.idle().length).max().orElse(0);
-		gc.drawImage(background.get(gc.getDevice(), area.width, area.height, cores), area.x, area.y);
+		gc.drawImage(background.get(gc.getDevice(), area.width, area.height, cores, requests), area.x, area.y);
 		gc.setAntialias(SWT.OFF);
 		int x0 = area.x + LEFT, y0 = area.y + TOP;
 		int w = Math.max(1, area.width - LEFT - RIGHT), h = Math.max(1, area.height - TOP - BOTTOM);
@@ -52,25 +55,47 @@ final class IdleChart {
 		}
 		gc.setForeground(gc.getDevice().getSystemColor(SWT.COLOR_BLACK));
 		polyline(gc, points, x0, y0, w, h, Point::hostCpu);
+		if (requests)
+			requests(gc, area, points, x0, y0, w, h, cores);
+	}
+
+	/** The requests/s line, scaled so that the largest value on show is the top of the chart. */
+	private static void requests(GC gc, Rectangle area, List<Point> points, int x0, int y0, int w, int h, int cores) {
+		int first = Math.max(0, points.size() - capacity(w + LEFT + RIGHT));
+		double max = 0;
+		for (int i = first; i < points.size(); i++)
+			if (points.get(i).requests() > max)
+				max = points.get(i).requests();
+		double top = max > 0 ? max : 1;
+		gc.setForeground(REQUESTS);
+		gc.setLineWidth(2);
+		polyline(gc, points, x0, y0, w, h, p -> p.requests() * 100 / top);
+		gc.setLineWidth(0);
+		gc.setForeground(gc.getDevice().getSystemColor(SWT.COLOR_BLACK));
+		String label = points.stream().allMatch(p -> Double.isNaN(p.requests())) ? "no network"
+				: String.format(java.util.Locale.ROOT, "max %.0f/s", max);
+		gc.drawString(label, area.x + area.width - RIGHT + 32, y0 + (cores + 2) * 16, true);
 	}
 
 	/** The chart's static part (grid, scale, legend), redrawn only when its size or core count changes. */
 	static final class Background {
 		private Image image;
 		private int width, height, cores;
+		private boolean requests;
 
-		Image get(Device device, int w, int h, int n) {
+		Image get(Device device, int w, int h, int n, boolean withRequests) {
 			w = Math.max(w, 1);
 			h = Math.max(h, 1);
-			if (image == null || w != width || h != height || n != cores) {
+			if (image == null || w != width || h != height || n != cores || withRequests != requests) {
 				dispose();
 				image = new Image(device, w, h);
 				width = w;
 				height = h;
 				cores = n;
+				requests = withRequests;
 				GC gc = new GC(image);
 				try {
-					draw(gc, new Rectangle(0, 0, w, h), n);
+					draw(gc, new Rectangle(0, 0, w, h), n, withRequests);
 				} finally {
 					gc.dispose();
 				}
@@ -85,7 +110,7 @@ final class IdleChart {
 		}
 	}
 
-	private static void draw(GC gc, Rectangle area, int cores) {
+	private static void draw(GC gc, Rectangle area, int cores, boolean requests) {
 		gc.setBackground(gc.getDevice().getSystemColor(SWT.COLOR_WHITE));
 		gc.fillRectangle(area);
 		int x0 = area.x + LEFT, y0 = area.y + TOP;
@@ -96,11 +121,14 @@ final class IdleChart {
 			gc.drawLine(x0, y, x0 + w, y);
 			gc.drawString(pct + "%", area.x + 4, y - 7, true);
 		}
-		gc.drawString("idle % per core; host CPU of QEMU (black)", x0, y0 + h + 3, true);
+		gc.drawString("idle % per core; host CPU of QEMU (black)" + (requests ? "; requests/s (green, own scale)" : ""), x0,
+				y0 + h + 3, true);
 		int lx = area.x + area.width - RIGHT + 8;
 		for (int c = 0; c < cores; c++)
 			legend(gc, lx, y0 + c * 16, color(c), "cpu " + c);
 		legend(gc, lx, y0 + cores * 16, gc.getDevice().getSystemColor(SWT.COLOR_BLACK), "host CPU");
+		if (requests)
+			legend(gc, lx, y0 + (cores + 1) * 16, REQUESTS, "requests/s");
 	}
 
 	private static void polyline(GC gc, List<Point> points, int x0, int y0, int w, int h,

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IAction;
 import org.eclipse.jface.action.IToolBarManager;
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.SWT;
@@ -32,7 +33,9 @@ import toro.studio.launch.IdleHistory.Point;
 /**
  * The Idle view: each core's idle % over time as a live line chart, with the
  * host CPU of the QEMU process beside it (the figure top shows) and the
- * halts/s and wake-ups/s of all cores; the history exports to CSV and PNG.
+ * halts/s and wake-ups/s of all cores; a toolbar toggle overlays the
+ * application's requests/s (from toro_net_stats.requests); the history
+ * exports to CSV and PNG.
  */
 public final class IdleView extends ViewPart {
 	/** The view's id. */
@@ -47,6 +50,8 @@ public final class IdleView extends ViewPart {
 	private IdleHistory history;
 	private List<Point> points = List.of();
 	private final IdleChart.Background background = new IdleChart.Background();
+	private boolean requests;
+	private Action requestsToggle;
 
 	@Override
 	public void createPartControl(Composite parent) {
@@ -56,8 +61,16 @@ public final class IdleView extends ViewPart {
 		figures.setText("No Toro launch yet: run a kernel (Run As > Toro Kernel).");
 		canvas = new Canvas(parent, SWT.NO_BACKGROUND);
 		canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
-		canvas.addPaintListener(e -> IdleChart.paint(e.gc, canvas.getClientArea(), points, background));
+		canvas.addPaintListener(e -> IdleChart.paint(e.gc, canvas.getClientArea(), points, background, requests));
 		IToolBarManager bar = getViewSite().getActionBars().getToolBarManager();
+		requestsToggle = new Action("Requests/s", IAction.AS_CHECK_BOX) {
+			@Override
+			public void run() {
+				setRequestsOverlay(isChecked());
+			}
+		};
+		requestsToggle.setToolTipText("Overlay the application's requests per second (all cores) on the chart");
+		bar.add(requestsToggle);
 		bar.add(new Action("Export CSV...") {
 			@Override
 			public void run() {
@@ -82,9 +95,10 @@ public final class IdleView extends ViewPart {
 			double idle = 0;
 			for (double v : p.idle())
 				idle += v;
-			setFigures(String.format(Locale.ROOT, "host CPU (qemu): %s   mean idle: %.1f %%   halts/s: %.0f   wake-ups/s: %.0f",
+			setFigures(String.format(Locale.ROOT, "host CPU (qemu): %s   mean idle: %.1f %%   halts/s: %.0f   wake-ups/s: %.0f%s",
 					Double.isNaN(p.hostCpu()) ? "-" : String.format(Locale.ROOT, "%.1f %%", p.hostCpu()),
-					p.idle().length == 0 ? 0 : idle / p.idle().length, p.halts(), p.wakeups()));
+					p.idle().length == 0 ? 0 : idle / p.idle().length, p.halts(), p.wakeups(),
+					Double.isNaN(p.requests()) ? "" : String.format(Locale.ROOT, "   requests/s: %.0f", p.requests())));
 		}
 		canvas.redraw();
 	}
@@ -100,6 +114,23 @@ public final class IdleView extends ViewPart {
 			return;
 		figuresNanos = now;
 		figures.setText(text);
+	}
+
+	/** Shows or hides the requests/s overlay, as the toolbar toggle does. UI thread only. */
+	public void setRequestsOverlay(boolean on) {
+		requests = on;
+		requestsToggle.setChecked(on);
+		canvas.redraw();
+	}
+
+	/** Whether the requests/s overlay is on. */
+	public boolean requestsOverlay() {
+		return requests;
+	}
+
+	/** The requests/s of the latest point on show, NaN when there is none or the kernel shows no network. */
+	public double requestsPerSec() {
+		return points.isEmpty() ? Double.NaN : points.get(points.size() - 1).requests();
 	}
 
 	/** The number of samples in the history on show (0 if none). */
@@ -119,7 +150,7 @@ public final class IdleView extends ViewPart {
 		GC gc = new GC(image);
 		IdleChart.Background own = new IdleChart.Background();
 		try {
-			IdleChart.paint(gc, image.getBounds(), points, own);
+			IdleChart.paint(gc, image.getBounds(), points, own, requests);
 		} finally {
 			gc.dispose();
 			own.dispose();
