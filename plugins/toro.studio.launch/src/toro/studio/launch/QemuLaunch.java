@@ -97,7 +97,7 @@ public final class QemuLaunch implements CoreModelSource {
 		if (qemuPath == null)
 			throw error(ToolPaths.validate("qemu", ""));
 		QemuConfig qc = new QemuConfig(qemuPath, image, s.machine(), s.cpus(), s.memoryMiB(), s.accel(),
-				s.append(), s.extraArgs(), gdbStub, s.whyDidItDie());
+				s.append(), s.extraArgs(), gdbStub, s.whyDidItDie(), null);
 		sub.subTask("Starting QEMU");
 		QemuProcess qemu;
 		try {
