@@ -132,6 +132,10 @@ public final class QemuProcess implements AutoCloseable {
 			throw new QemuException("kernel image " + c.kernel() + " not found; build it first (toro build)");
 		if (c.accel() == Accel.KVM && Accel.detect() != Accel.KVM)
 			throw new KvmUnusableException(Accel.kvmStatus());
+		if (c.network().backend() == NetBackend.TAP && !isTap(c.network().tap()))
+			throw new QemuException("there is no tap device " + c.network().tap() + " in this network namespace; create it first"
+					+ " (e.g. ip tuntap add dev " + c.network().tap() + " mode tap, in a namespace of its own) and run toro there:"
+					+ " the runner never creates interfaces");
 		for (Forward f : c.network().forwards()) {
 			if (f.hostPort() == 0)
 				continue;
@@ -140,6 +144,15 @@ public final class QemuProcess implements AutoCloseable {
 						+ "); choose another host port, or 0 for a free one");
 		}
 		return qemu;
+	}
+
+	/**
+	 * @return whether {@code name} is an existing tap (or tun) device as this process's network
+	 *         namespace sees it. Checked before QEMU starts because QEMU, run by root, would otherwise
+	 *         create a missing tap device itself: a new interface in whatever namespace toro runs in.
+	 */
+	static boolean isTap(String name) {
+		return Files.exists(Path.of("/sys/class/net", name, "tun_flags"));
 	}
 
 	/** One launch of QEMU with a configuration whose accelerator is KVM or TCG, never AUTO. */
