@@ -80,6 +80,7 @@ public final class QemuTab extends AbstractLaunchConfigurationTab {
 		forwards = new ForwardsTable(g, this::updateLaunchConfigurationDialog);
 	}
 
+	/** Enables the tap device's name for TAP only, and the forwards for USER only. */
 	private void enableNetwork() {
 		tap.setEnabled(NetBackend.TAP.name().equals(backend.getText()));
 		forwards.setEnabled(NetBackend.USER.name().equals(backend.getText()));
