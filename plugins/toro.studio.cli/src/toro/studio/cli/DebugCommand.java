@@ -51,7 +51,7 @@ final class DebugCommand implements Command {
 				usage: toro debug [--profile P] [--target NAME] [--smp N] [--break SYMBOL]... [--hbreak SYMBOL]...
 				                  [--stops N] [--json] [--script FILE] [--wait S] [--machine M] [--append ARGS]
 				                  [--accel auto|kvm|tcg] [--soft-breakpoints] [--gdb PATH] [--gdb-tcp PORT]
-				                  [--tree DIR]
+				                  [--net user|tap:NAME|none] [--forward HOSTPORT:GUESTPORT]... [--tree DIR]
 
 				Builds the image (debug profile: -O0 -g), starts QEMU paused with its gdb
 				stub on a Unix socket that only you can open, connects gdb (MI), sets the
@@ -84,6 +84,7 @@ final class DebugCommand implements Command {
 				                   Unsafe: every local user can connect, and through gdb's
 				                   'monitor' command drive QEMU's monitor as you (write files,
 				                   run commands)
+				  --net, --forward as for toro run: the guest's network and 127.0.0.1 port forwards
 				  --tree DIR       the kernel tree (default: nearest toro.build, else kernel-src/)
 
 				The guest's console goes to stderr; stdout carries only the results.
@@ -97,8 +98,10 @@ final class DebugCommand implements Command {
 		List<String> all = new ArrayList<>(args);
 		if (args.stream().noneMatch(a -> a.equals("--profile") || a.startsWith("--profile=")))
 			all.add("--profile=debug");
-		Options o = Options.parse(all, "--profile=", "--target=", "--tree=", "--smp=", "--machine=", "--append=", "--break=*",
-				"--hbreak=*", "--stops=", "--json", "--script=", "--wait=", "--gdb=", "--accel=", "--gdb-tcp=", "--soft-breakpoints");
+		List<String> declared = new ArrayList<>(List.of("--profile=", "--target=", "--tree=", "--smp=", "--machine=", "--append=", "--break=*",
+				"--hbreak=*", "--stops=", "--json", "--script=", "--wait=", "--gdb=", "--accel=", "--gdb-tcp=", "--soft-breakpoints"));
+		declared.addAll(RunCommand.NET_OPTIONS);
+		Options o = Options.parse(all, declared.toArray(String[]::new));
 		RunCommand.noPositional(o);
 		Path script = o.get("--script", null) == null ? null : Path.of(o.get("--script", null));
 		if (script != null && !Files.isReadable(script))
@@ -117,7 +120,8 @@ final class DebugCommand implements Command {
 				TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
-				RunCommand.copy(q.console(), term.err, "toro-console");
+				RunCommand.announceForwards(q, term);
+				RunCommand.copy(q.console(), term.err, q.config().network(), "toro-console");
 				if (gdb == null)
 					return attachHint(q, image, term);
 				return session(o, q, started(gdb), script, stops, wait, term);

@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import toro.studio.build.BuildException;
 import toro.studio.build.BuildListener;
@@ -16,8 +18,11 @@ import toro.studio.build.KernelBuild;
 import toro.studio.build.Problem;
 import toro.studio.qemu.Accel;
 import toro.studio.qemu.ExitStatus;
+import toro.studio.qemu.Forward;
+import toro.studio.qemu.ForwardNotes;
 import toro.studio.qemu.KvmInternalError;
 import toro.studio.qemu.Machine;
+import toro.studio.qemu.Network;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuException;
 import toro.studio.qemu.QemuProcess;
@@ -34,9 +39,11 @@ final class RunCommand implements Command {
 	static final int TIMEOUT = 124;
 	/** Exit status when the guest crashed: QEMU ended without an exit value. */
 	static final int CRASHED = 125;
+	/** The network options, read by {@link #config}: part of {@link #BOOT_OPTIONS}, and taken by debug too. */
+	static final List<String> NET_OPTIONS = List.of("--net=", "--forward=*");
 	/** The options that pick and boot an image, shared by run, test and top. */
-	static final List<String> BOOT_OPTIONS = List.of("--profile=", "--target=", "--tree=", "--smp=", "--mem=", "--machine=",
-			"--accel=", "--append=", "--timeout=", "--why");
+	static final List<String> BOOT_OPTIONS = Stream.concat(Stream.of("--profile=", "--target=", "--tree=", "--smp=", "--mem=", "--machine=",
+			"--accel=", "--append=", "--timeout=", "--why"), NET_OPTIONS.stream()).toList();
 
 	@Override
 	public String name() {
@@ -53,6 +60,7 @@ final class RunCommand implements Command {
 		return """
 				usage: toro run [--profile P] [--target NAME] [--smp N] [--mem MiB] [--machine M]
 				                [--accel auto|kvm|tcg] [--append ARGS] [--timeout S] [--why] [--tree DIR]
+				                [--net user|tap:NAME|none] [--forward HOSTPORT:GUESTPORT]...
 
 				Builds the image if it is out of date, boots it in QEMU (console on COM1,
 				telemetry on COM2, QMP, all on private Unix sockets) and copies the console
@@ -69,6 +77,8 @@ final class RunCommand implements Command {
 				  --timeout S      stop QEMU after S seconds and exit 124 (default: no limit)
 				  --why            log interrupts and CPU resets; on a crash show the last of them
 				  --tree DIR       the kernel tree (default: nearest toro.build, else kernel-src/)
+				  --net B          virtio-net backend: none (default), user (QEMU's NAT) or tap:NAME (an existing tap)
+				  --forward H:G    forward 127.0.0.1:H to guest port G (tcp; udp:H:G; H 0 picks a free port); repeatable, implies --net user
 
 				Exit status: the guest's exit value (0 success, 1 tests failed, 2 panic);
 				124 on timeout; 125 when the guest crashed (triple fault); 1 when the build
@@ -91,7 +101,8 @@ final class RunCommand implements Command {
 		try (QemuProcess q = noted(QemuProcess.start(c), term); TelemetryShare share = shareTelemetry(q, term)) {
 			Thread hook = stopOnExit(q, term);
 			try {
-				Thread console = copy(q.console(), term.out, "toro-console");
+				announceForwards(q, term);
+				Thread console = copy(q.console(), term.out, q.config().network(), "toro-console");
 				forwardStdin(q.consoleInput());
 				ExitStatus s = timeoutSeconds > 0 ? q.waitFor(Duration.ofSeconds(timeoutSeconds)) : q.exit().join();
 				if (s == null) {
@@ -179,10 +190,55 @@ final class RunCommand implements Command {
 					.withMachine(Machine.parse(o.get("--machine", "microvm")))
 					.withAccel(Accel.parse(o.get("--accel", "auto")))
 					.withAppend(o.get("--append", ""))
-					.withWhyDidItDie(o.flag("--why"));
+					.withWhyDidItDie(o.flag("--why"))
+					.withNetwork(network(o));
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}
+	}
+
+	/**
+	 * @return the network that --net and --forward ask for: none without either, user networking when
+	 *         only --forward is given
+	 * @throws UsageException naming the option, its value and the fix
+	 */
+	static Network network(Options o) throws UsageException {
+		List<Forward> forwards = new ArrayList<>();
+		for (String f : o.all("--forward")) {
+			try {
+				forwards.add(Forward.parse(f));
+			} catch (IllegalArgumentException e) {
+				throw new UsageException("--forward " + f + ": " + e.getMessage());
+			}
+		}
+		String net = o.get("--net", forwards.isEmpty() ? "none" : "user");
+		if (net.equals("user")) {
+			try {
+				return Network.user(forwards);
+			} catch (IllegalArgumentException e) {
+				throw new UsageException("--forward: " + e.getMessage());
+			}
+		}
+		if (!net.equals("none") && !net.startsWith("tap"))
+			throw new UsageException("--net " + net + " is not a backend; use --net user, --net tap:NAME or --net none");
+		if (!forwards.isEmpty())
+			throw new UsageException("--forward needs user networking, and --net " + net + " has none: drop --net " + net
+					+ " (--forward implies --net user) or drop --forward");
+		if (net.equals("none"))
+			return Network.NONE;
+		if (!net.startsWith("tap:") || net.length() == 4)
+			throw new UsageException("--net " + net + " needs the device's name: --net tap:NAME, a tap device you created beforehand");
+		try {
+			return Network.tap(net.substring(4));
+		} catch (IllegalArgumentException e) {
+			throw new UsageException("--net " + net + ": " + e.getMessage());
+		}
+	}
+
+	/** Says on stderr where each port forward listens, the chosen port of a HOSTPORT 0 included. */
+	static void announceForwards(QemuProcess q, Terminal term) {
+		for (Forward f : q.config().network().forwards())
+			term.progress("forwarding " + f.protocol().qemuName() + " 127.0.0.1:" + f.hostPort() + " to guest port " + f.guestPort());
 	}
 
 	static void noPositional(Options o) throws UsageException {
@@ -237,11 +293,20 @@ final class RunCommand implements Command {
 
 	/** @return a started daemon thread copying {@code in} to {@code out} until end of stream. */
 	static Thread copy(InputStream in, PrintStream out, String name) {
+		return copy(in, out, Network.NONE, name);
+	}
+
+	/**
+	 * @return a started daemon thread copying the console {@code in} to {@code out} until end of stream,
+	 *         with the note of {@link ForwardNotes} after a listening line whose port {@code network} forwards
+	 */
+	static Thread copy(InputStream in, PrintStream out, Network network, String name) {
+		ForwardNotes notes = new ForwardNotes(network);
 		Thread t = new Thread(() -> {
 			byte[] b = new byte[4096];
 			try {
 				for (int n; (n = in.read(b)) >= 0;) {
-					out.write(b, 0, n);
+					notes.copy(b, 0, n, out);
 					out.flush();
 				}
 			} catch (IOException e) {

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import toro.studio.qemu.ExitStatus;
+import toro.studio.qemu.ForwardNotes;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuProcess;
 import toro.studio.telemetry.TelemetryShare;
@@ -44,6 +45,7 @@ final class TestCommand implements Command {
 		return """
 				usage: toro test [--smp N] [--profile P] [--machine M] [--accel A] [--mem MiB]
 				                 [--append ARGS] [--timeout S] [--junit FILE] [--verbose] [--why] [--tree DIR]
+				                 [--net user|tap:NAME|none] [--forward HOSTPORT:GUESTPORT]...
 
 				Builds the test image if needed, boots it, prints each in-kernel test's
 				result, writes a JUnit XML report and ends with the line "N passed, M failed".
@@ -54,6 +56,7 @@ final class TestCommand implements Command {
 				  --timeout S      give up after S seconds (default 300; exit 124)
 				  --verbose        also print every other console line
 				  --profile, --machine, --accel, --mem, --append, --why, --tree: as for toro run
+				  --net, --forward: as for toro run (the guest's network, 127.0.0.1 port forwards)
 
 				Exit status: 0 only when every test passed and the kernel exited with 0;
 				1 when a test failed or the run ended early; 124 on timeout; 125 when the
@@ -82,6 +85,7 @@ final class TestCommand implements Command {
 		try (QemuProcess q = RunCommand.noted(QemuProcess.start(c), term); TelemetryShare share = RunCommand.shareTelemetry(q, term)) {
 			Thread hook = RunCommand.stopOnExit(q, term);
 			try {
+				RunCommand.announceForwards(q, term);
 				Reader reader = new Reader(q, results, console, o.flag("--verbose"), term);
 				Thread t = new Thread(reader, "toro-test-console");
 				t.setDaemon(true);
@@ -232,6 +236,9 @@ final class TestCommand implements Command {
 						done = new int[] { Integer.parseInt(d.group(1)), Integer.parseInt(d.group(2)) };
 					} else if (verbose) {
 						term.out.println(line);
+						String note = ForwardNotes.note(line, q.config().network());
+						if (note != null)
+							term.out.println(note);
 					}
 				}
 			} catch (IOException e) {

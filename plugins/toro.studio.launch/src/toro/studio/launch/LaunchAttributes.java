@@ -46,6 +46,21 @@ public final class LaunchAttributes {
 	/** Boolean: ask QEMU for a "why did it die" log (-d int,cpu_reset) (default false). */
 	public static final String WHY_DID_IT_DIE = P + "whyDidItDie";
 
+	/** String: the network backend, a {@code toro.studio.qemu.NetBackend} name (default NONE: no network device). */
+	public static final String NET_BACKEND = P + "netBackend";
+	/** String: the tap device's name when {@link #NET_BACKEND} is TAP (a device the user created). */
+	public static final String NET_TAP = P + "netTap";
+	/**
+	 * List of String: port forwards of user networking, each {@code HOSTPORT:GUESTPORT} (tcp) or
+	 * {@code udp:HOSTPORT:GUESTPORT}, bound to 127.0.0.1; host port 0 picks a free port (default none).
+	 */
+	public static final String NET_FORWARDS = P + "netForwards";
+	/**
+	 * Process attribute of a running QEMU: its port forwards with the host ports chosen, as
+	 * {@code HOSTPORT:GUESTPORT} words separated by spaces ("" for none); read by "Open in Browser".
+	 */
+	public static final String PROCESS_FORWARDS = P + "forwards";
+
 	/** Default of {@link #CPUS}. */
 	public static final int DEFAULT_CPUS = 2;
 	/** Default of {@link #MEMORY}. */
@@ -54,6 +69,8 @@ public final class LaunchAttributes {
 	public static final String DEFAULT_MACHINE = "MICROVM";
 	/** Default of {@link #ACCEL}. */
 	public static final String DEFAULT_ACCEL = "AUTO";
+	/** Default of {@link #NET_BACKEND}: no network, so configurations from before networks boot as they did. */
+	public static final String DEFAULT_NET_BACKEND = "NONE";
 
 	private LaunchAttributes() {
 	}

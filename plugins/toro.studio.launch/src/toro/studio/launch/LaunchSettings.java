@@ -2,6 +2,7 @@ package toro.studio.launch;
 
 import static toro.studio.launch.LaunchAttributes.*;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,10 @@ import org.eclipse.debug.core.ILaunchConfiguration;
 
 import toro.studio.core.ToroNature;
 import toro.studio.qemu.Accel;
+import toro.studio.qemu.Forward;
 import toro.studio.qemu.Machine;
+import toro.studio.qemu.NetBackend;
+import toro.studio.qemu.Network;
 
 /**
  * The values of a "Toro Kernel (QEMU)" launch configuration, read and checked
@@ -22,7 +26,7 @@ import toro.studio.qemu.Machine;
  */
 public record LaunchSettings(IProject project, String target, String profile, boolean buildFirst, String image,
 		Machine machine, int cpus, int memoryMiB, Accel accel, String append, List<String> extraArgs,
-		boolean whyDidItDie) {
+		boolean whyDidItDie, Network network) {
 
 	/** Reads {@code config}; throws with a message naming the bad attribute and what to enter. */
 	public static LaunchSettings of(ILaunchConfiguration config) throws CoreException {
@@ -48,7 +52,25 @@ public record LaunchSettings(IProject project, String target, String profile, bo
 				enumOf(Accel.class, config.getAttribute(ACCEL, DEFAULT_ACCEL), "accelerator"),
 				config.getAttribute(APPEND, "").trim(),
 				extra.isEmpty() ? List.of() : Arrays.asList(extra.split("\\s+")),
-				config.getAttribute(WHY_DID_IT_DIE, false));
+				config.getAttribute(WHY_DID_IT_DIE, false), network(config));
+	}
+
+	/**
+	 * Reads the network attributes (absent ones: no network), for the delegate and for the QEMU tab's check.
+	 *
+	 * @throws CoreException naming the bad value and what to change on the QEMU tab
+	 */
+	public static Network network(ILaunchConfiguration config) throws CoreException {
+		NetBackend backend = enumOf(NetBackend.class, config.getAttribute(NET_BACKEND, DEFAULT_NET_BACKEND), "network backend");
+		List<Forward> forwards = new ArrayList<>();
+		try {
+			for (String f : config.getAttribute(NET_FORWARDS, List.of()))
+				forwards.add(Forward.parse(f));
+			String tap = blankToNull(config.getAttribute(NET_TAP, ""));
+			return new Network(backend, backend == NetBackend.TAP ? (tap == null ? "" : tap) : null, forwards);
+		} catch (IllegalArgumentException e) {
+			throw error("Network: " + e.getMessage() + " (on the QEMU tab).");
+		}
 	}
 
 	private static <E extends Enum<E>> E enumOf(Class<E> type, String value, String what) throws CoreException {

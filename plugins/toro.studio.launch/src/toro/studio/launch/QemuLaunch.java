@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import org.eclipse.core.resources.IMarker;
 import org.eclipse.core.resources.IProject;
@@ -33,6 +34,8 @@ import toro.studio.core.ProjectSettings;
 import toro.studio.core.ToolPaths;
 import toro.studio.core.ToroBuilder;
 import toro.studio.qemu.ExitStatus;
+import toro.studio.qemu.Forward;
+import toro.studio.qemu.ForwardNotes;
 import toro.studio.qemu.QemuConfig;
 import toro.studio.qemu.QemuException;
 import toro.studio.qemu.QemuProcess;
@@ -98,7 +101,7 @@ public final class QemuLaunch implements CoreModelSource {
 		if (qemuPath == null)
 			throw error(ToolPaths.validate("qemu", ""));
 		QemuConfig qc = new QemuConfig(qemuPath, image, s.machine(), s.cpus(), s.memoryMiB(), s.accel(),
-				s.append(), s.extraArgs(), gdbStub, s.whyDidItDie());
+				s.append(), s.extraArgs(), gdbStub, s.whyDidItDie(), s.network());
 		sub.subTask("Starting QEMU");
 		QemuProcess qemu;
 		try {
@@ -146,10 +149,14 @@ public final class QemuLaunch implements CoreModelSource {
 
 	/** Adds the process to the launch, starts the readers, and watches for QEMU's end. */
 	private void attach() {
+		List<Forward> forwards = qemu.config().network().forwards();
+		process.setAttribute(LaunchAttributes.PROCESS_FORWARDS, forwards.stream().map(Forward::toString).collect(Collectors.joining(" ")));
 		launch.addProcess(process);
 		process.created();
 		if (qemu.accelNote() != null)
 			streams.messages().append(qemu.accelNote() + "\n");
+		for (Forward f : forwards)
+			streams.messages().append("Forwarding " + f.protocol().qemuName() + " 127.0.0.1:" + f.hostPort() + " to guest port " + f.guestPort() + "\n");
 		CoreModelSources.put(this);
 		model.addListener(this::modelChanged);
 		consoleReader = daemon("console", this::readConsole);
@@ -164,8 +171,12 @@ public final class QemuLaunch implements CoreModelSource {
 		return t;
 	}
 
-	/** Copies COM1 to the console, noting when the kernel says it is ready. */
+	/**
+	 * Copies COM1 to the console, noting when the kernel says it is ready, with the note of
+	 * {@link ForwardNotes} after a listening line whose port is forwarded.
+	 */
 	private void readConsole() {
+		ForwardNotes notes = new ForwardNotes(qemu.config().network());
 		char[] buf = new char[4096];
 		StringBuilder line = new StringBuilder();
 		try (Reader in = new InputStreamReader(qemu.console(), StandardCharsets.UTF_8)) {
@@ -177,7 +188,7 @@ public final class QemuLaunch implements CoreModelSource {
 					else if (line.length() > READY.length())
 						line.delete(0, line.length() - READY.length());
 				}
-				streams.console().append(new String(buf, 0, n));
+				streams.console().append(notes.annotate(new String(buf, 0, n)));
 			}
 		} catch (IOException e) {
 			// QEMU closed the console: its end is reported by ended().

@@ -1,11 +1,12 @@
 package toro.studio.qemu;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** TCP ports on the loopback interface only. */
+/** TCP and UDP ports on the loopback interface only. */
 public final class Ports {
 	private Ports() {
 	}
@@ -27,6 +28,27 @@ public final class Ports {
 			return s.getLocalPort();
 		} catch (IOException e) {
 			throw new QemuException("cannot find a free TCP port on 127.0.0.1: " + e.getMessage(), e);
+		}
+	}
+
+	/**
+	 * @return a UDP port on 127.0.0.1 that was free a moment ago, for a udp port forward
+	 * @throws QemuException if no port can be bound at all
+	 */
+	public static int freeLoopbackUdpPort() throws QemuException {
+		try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(loopback(), 0))) {
+			return s.getLocalPort();
+		} catch (IOException e) {
+			throw new QemuException("cannot find a free UDP port on 127.0.0.1: " + e.getMessage(), e);
+		}
+	}
+
+	/** @return whether a UDP socket is bound on 127.0.0.1:{@code port}. */
+	public static boolean udpInUse(int port) {
+		try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(loopback(), port))) {
+			return false;
+		} catch (IOException e) {
+			return true;
 		}
 	}
 

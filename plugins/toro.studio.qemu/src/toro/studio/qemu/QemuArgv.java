@@ -6,6 +6,9 @@ import java.util.List;
 
 /** Builds QEMU's argv, as a list, from a configuration and the endpoints of one run. */
 public final class QemuArgv {
+	/** The id that ties the virtio-net device to its backend. */
+	static final String NETDEV = "n0";
+
 	private QemuArgv() {
 	}
 
@@ -14,7 +17,9 @@ public final class QemuArgv {
 	 * @param c    the configuration; its accelerator AUTO is resolved here
 	 * @param e    where COM1, COM2, QMP, the GDB stub and the debug log go
 	 * @return the full argv: no defaults, no display, no reboot (a triple fault ends QEMU), the
-	 *         guest's exit device at 0xf4, COM1 = console, COM2 (0x2f8) = telemetry, QMP on its socket
+	 *         guest's exit device at 0xf4, COM1 = console, COM2 (0x2f8) = telemetry, QMP on its socket,
+	 *         and a virtio-net device when the configuration has a network (its host ports already chosen:
+	 *         a forward's host port 0 here would be passed on as it is)
 	 */
 	public static List<String> build(Path qemu, QemuConfig c, Endpoints e) {
 		List<String> a = new ArrayList<>();
@@ -46,6 +51,7 @@ public final class QemuArgv {
 		a.add("chardev=qmp,mode=control");
 		a.add("-device");
 		a.add("isa-debug-exit,iobase=0xf4,iosize=0x04");
+		network(a, c.network(), c.machine());
 		if (c.gdbStub()) {
 			if (e.gdb() == null)
 				throw new IllegalArgumentException("a GDB stub needs its endpoint");
@@ -69,6 +75,44 @@ public final class QemuArgv {
 		}
 		a.addAll(c.extraArgs());
 		return a;
+	}
+
+	/**
+	 * Adds the network backend and the machine's virtio-net device; nothing for {@link NetBackend#NONE}.
+	 * User networking binds every forward to 127.0.0.1 ({@link Forward#hostfwd()}); tap opens the named,
+	 * existing device with QEMU's ifup and ifdown scripts off, so the host's interfaces are left as they are.
+	 */
+	private static void network(List<String> a, Network n, Machine m) {
+		if (!n.enabled())
+			return;
+		StringBuilder netdev = new StringBuilder();
+		if (n.backend() == NetBackend.USER) {
+			netdev.append("user,id=").append(NETDEV);
+			for (Forward f : n.forwards())
+				netdev.append(",hostfwd=").append(f.hostfwd());
+		} else {
+			netdev.append("tap,id=").append(NETDEV).append(",ifname=").append(n.tap()).append(",script=no,downscript=no");
+		}
+		a.add("-netdev");
+		a.add(netdev.toString());
+		a.addAll(netDevice(m));
+	}
+
+	/**
+	 * The virtio-net device of each machine, the one place these arguments are written (the kernel's
+	 * driver is tested against exactly these):
+	 * <ul>
+	 * <li>microvm: a virtio-mmio device, version 2 (QEMU 7.2 defaults to the legacy version 1);
+	 * <li>pc: virtio-net-pci as QEMU makes it there, transitional (legacy I/O BAR and modern capabilities);
+	 * <li>q35: modern only (no legacy I/O BAR), as it would be behind a PCIe port.
+	 * </ul>
+	 */
+	static List<String> netDevice(Machine m) {
+		return switch (m) {
+		case MICROVM -> List.of("-global", "virtio-mmio.force-legacy=false", "-device", "virtio-net-device,netdev=" + NETDEV);
+		case PC -> List.of("-device", "virtio-net-pci,netdev=" + NETDEV);
+		case Q35 -> List.of("-device", "virtio-net-pci,netdev=" + NETDEV + ",disable-legacy=on");
+		};
 	}
 
 	/** Adds a listening Unix socket chardev that QEMU waits on until we connect. */

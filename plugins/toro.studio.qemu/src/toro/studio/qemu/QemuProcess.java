@@ -44,6 +44,8 @@ public final class QemuProcess implements AutoCloseable {
 	private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 	/** The file in the private directory that names the owning JVM's pid. */
 	private static final String OWNER = "owner";
+	/** QEMU's error when slirp cannot bind a hostfwd rule's host port (QEMU 7.2). */
+	private static final String HOSTFWD_REFUSED = "Could not set up host forwarding rule";
 	private static final Set<QemuProcess> LIVE = ConcurrentHashMap.newKeySet();
 	private static final ExecutorService LAUNCHER = Executors.newSingleThreadExecutor(r -> {
 		Thread t = new Thread(r, "toro-qemu-launcher");
@@ -131,7 +133,27 @@ public final class QemuProcess implements AutoCloseable {
 			throw new QemuException("kernel image " + c.kernel() + " not found; build it first (toro build)");
 		if (c.accel() == Accel.KVM && Accel.detect() != Accel.KVM)
 			throw new KvmUnusableException(Accel.kvmStatus());
+		if (c.network().backend() == NetBackend.TAP && !isTap(c.network().tap()))
+			throw new QemuException("there is no tap device " + c.network().tap() + " in this network namespace; create it first"
+					+ " (e.g. ip tuntap add dev " + c.network().tap() + " mode tap, in a namespace of its own) and run toro there:"
+					+ " the runner never creates interfaces");
+		for (Forward f : c.network().forwards()) {
+			if (f.hostPort() == 0)
+				continue;
+			if (f.protocol() == Forward.Protocol.TCP ? Ports.inUse(f.hostPort()) : Ports.udpInUse(f.hostPort()))
+				throw new QemuException(f.protocol().qemuName() + " port " + f.hostPort() + " on 127.0.0.1 is in use (forward " + f
+						+ "); choose another host port, or 0 for a free one");
+		}
 		return qemu;
+	}
+
+	/**
+	 * @return whether {@code name} is an existing tap (or tun) device as this process's network
+	 *         namespace sees it. Checked before QEMU starts because QEMU, run by root, would otherwise
+	 *         create a missing tap device itself: a new interface in whatever namespace toro runs in.
+	 */
+	static boolean isTap(String name) {
+		return Files.exists(Path.of("/sys/class/net", name, "tun_flags"));
 	}
 
 	/** One launch of QEMU with a configuration whose accelerator is KVM or TCG, never AUTO. */
@@ -173,8 +195,26 @@ public final class QemuProcess implements AutoCloseable {
 		return accelNote;
 	}
 
-	/** @param gdbTcpPort as {@link Endpoints#in(Path, int)}: -1 no stub, 0 a Unix socket, else TCP */
+	/**
+	 * Launches with every forward's host port 0 replaced by a free loopback port, choosing again (three
+	 * times at most) when another process takes one first; {@link #config()} then holds the chosen ports.
+	 *
+	 * @param gdbTcpPort as {@link Endpoints#in(Path, int)}: -1 no stub, 0 a Unix socket, else TCP
+	 */
 	private static QemuProcess launch(Path qemu, QemuConfig c, int gdbTcpPort) throws QemuException {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return launchOnce(qemu, c.withNetwork(c.network().withFreePorts()), gdbTcpPort);
+			} catch (ForwardTakenException e) {
+				if (!c.network().hasFreePortRequests() || attempt == 3)
+					throw new QemuException("QEMU could not listen on 127.0.0.1 for a port forward (" + e.getMessage()
+							+ "): the port is in use; choose another host port, or 0 for a free one");
+			}
+		}
+	}
+
+	/** One launch of {@link #launch}: the configuration's host ports are all chosen. */
+	private static QemuProcess launchOnce(Path qemu, QemuConfig c, int gdbTcpPort) throws QemuException {
 		Path dir = privateDir();
 		Endpoints e = Endpoints.in(dir, gdbTcpPort);
 		List<String> argv = new ArrayList<>();
@@ -216,6 +256,8 @@ public final class QemuProcess implements AutoCloseable {
 			q.stop();
 			String err = q.stderrText(); // before close() deletes the file
 			q.close();
+			if (err.contains(HOSTFWD_REFUSED))
+				throw new ForwardTakenException(QemuStderr.firstError(err));
 			if (err.contains("Address already in use"))
 				throw new PortTakenException();
 			String first = QemuStderr.firstError(err);
@@ -346,7 +388,7 @@ public final class QemuProcess implements AutoCloseable {
 		return process.pid();
 	}
 
-	/** @return the configuration it was started with. */
+	/** @return the configuration it was started with, its forwards' host ports as chosen at start. */
 	public QemuConfig config() {
 		return config;
 	}
@@ -566,6 +608,15 @@ public final class QemuProcess implements AutoCloseable {
 		private static final long serialVersionUID = 1L;
 
 		KvmRefusedException(String qemuError) {
+			super(qemuError);
+		}
+	}
+
+	/** QEMU could not bind a port forward's host port; the message is QEMU's error line. */
+	private static final class ForwardTakenException extends QemuException {
+		private static final long serialVersionUID = 1L;
+
+		ForwardTakenException(String qemuError) {
 			super(qemuError);
 		}
 	}

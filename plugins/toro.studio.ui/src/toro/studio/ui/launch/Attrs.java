@@ -1,5 +1,7 @@
 package toro.studio.ui.launch;
 
+import java.util.List;
+
 import org.eclipse.core.runtime.CoreException;
 import org.eclipse.debug.core.ILaunchConfiguration;
 
@@ -25,6 +27,14 @@ final class Attrs {
 	}
 
 	static boolean get(ILaunchConfiguration c, String name, boolean dflt) {
+		try {
+			return c.getAttribute(name, dflt);
+		} catch (CoreException e) {
+			return dflt;
+		}
+	}
+
+	static List<String> get(ILaunchConfiguration c, String name, List<String> dflt) {
 		try {
 			return c.getAttribute(name, dflt);
 		} catch (CoreException e) {
