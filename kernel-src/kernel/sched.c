@@ -121,6 +121,49 @@ static bool process_events(struct cpu *c)
     return ev;
 }
 
+/* ---------------------------------------------------------------- statistics */
+/* The cycle fields of a core's stats change together (a busy period ends and
+ * a halt starts, or the reverse) and are read by other cores (telemetry on
+ * core 0) while they change. A seqlock keeps those reads whole: the owner
+ * makes seq odd, then writes, then makes it even again; a reader copies the
+ * fields between two equal even loads of seq. Fences: the release fence after
+ * the odd store keeps the field stores after it, the release store of the even
+ * value keeps them before it; the reader's acquire load and acquire fence
+ * mirror them. (On x86 all of these are plain moves: only the compiler is
+ * held back.) The owner is the only writer, so seq needs no atomic add. */
+static inline void stats_write_begin(struct toro_cpu_stats *st)
+{
+    __atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static inline void stats_write_end(struct toro_cpu_stats *st)
+{
+    __atomic_store_n(&st->seq, st->seq + 1, __ATOMIC_RELEASE);
+}
+
+/* stats_read: see kernel.h. */
+void stats_read(const struct toro_cpu_stats *s, uint64_t now, struct cpu_cycles *out)
+{
+    uint64_t busy, halted, hs, lw;
+    for (int tries = 0;; tries++) {
+        uint32_t q = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+        busy = s->busy_cycles;
+        halted = s->halted_cycles;
+        hs = s->halt_start_tsc;
+        lw = s->last_wake_tsc;
+        out->halts = s->halts;
+        out->wakeups = s->wakeups;
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if ((!(q & 1) && __atomic_load_n(&s->seq, __ATOMIC_RELAXED) == q) || tries >= 1000) break;
+        cpu_pause();
+    }
+    if (hs && now > hs) halted += now - hs;            /* the current halt */
+    else if (!hs && lw && now > lw) busy += now - lw;  /* the current busy period */
+    out->busy = busy;
+    out->halted = halted;
+}
+
 /* ---------------------------------------------------------------- switching */
 /* finish_switch: runs first in the context switched to: frees the exited
  * thread switched away from, now that its stack is no longer in use. */
@@ -221,15 +264,19 @@ void sched_idle_loop(void)
             continue;
         }
         uint64_t now = rdtsc();
+        stats_write_begin(st);
         st->busy_cycles += now - st->last_wake_tsc;
         st->halt_start_tsc = now;
         st->halts++;
+        stats_write_end(st);
         toro_halt_once();
         now = rdtsc();
+        stats_write_begin(st);
         st->halted_cycles += now - st->halt_start_tsc;
         st->halt_start_tsc = 0;
         st->last_wake_tsc = now;
         st->wakeups++;
+        stats_write_end(st);
         c->halted = 0;
         st->state = CPU_RUNNING;
         /* telemetry never wakes another core: any wake-up there is activity */
@@ -335,6 +382,7 @@ void thread_poll_active(void)
 }
 
 TORO_SYM(sched_idle_loop);
+TORO_SYM(stats_read);
 TORO_SYM(schedule);
 TORO_SYM(switch_to);
 TORO_SYM(thread_entry);

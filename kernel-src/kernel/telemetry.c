@@ -198,19 +198,17 @@ static void send_sample(void)
     for (uint32_t i = 0; i < toro_ncpus; i++) {
         struct toro_cpu_stats *s = &toro_cpu_stats[i];
         uint8_t p[72] = {0};
-        uint64_t hs = s->halt_start_tsc;
-        uint64_t halted = s->halted_cycles, busy = s->busy_cycles;
-        if (hs && now > hs) halted += now - hs;                 /* the current halt */
-        else if (s->last_wake_tsc && now > s->last_wake_tsc) busy += now - s->last_wake_tsc;
+        struct cpu_cycles cy;
+        stats_read(s, now, &cy);                 /* one consistent copy: see sched.c */
         put64(p, now);
         put16(p + 8, (uint16_t)i);
         p[10] = (uint8_t)s->state;
         put32(p + 12, s->current_tid);
         put32(p + 16, s->ready);
-        put64(p + 24, busy);
-        put64(p + 32, halted);
-        put64(p + 40, s->halts);
-        put64(p + 48, s->wakeups);
+        put64(p + 24, cy.busy);
+        put64(p + 32, cy.halted);
+        put64(p + 40, cy.halts);
+        put64(p + 48, cy.wakeups);
         put64(p + 56, s->ctx_switches);
         put64(p + 64, s->ipis);
         send_frame(F_CORE, p, 72);

@@ -248,6 +248,15 @@ struct telemetry_info {                          /* the sender's state, for test
 };
 extern struct telemetry_info telemetry_info;
 
+/* ---- statistics ---- */
+/* A consistent copy of one core's cycle accounting, up to a given TSC. */
+struct cpu_cycles { uint64_t busy, halted, halts, wakeups; };
+/* stats_read: s's busy and halted cycles up to now (the current busy period
+ * or halt included), halts and wake-ups, from one consistent copy: it retries
+ * while the owner core is updating (toro_cpu_stats.seq odd or changed). Any
+ * core; after 1000 tries (an owner stopped mid-update) it uses the last copy. */
+void stats_read(const struct toro_cpu_stats *s, uint64_t now, struct cpu_cycles *out);
+
 /* ---- scheduler internals ---- */
 void sched_init_cpu(struct cpu *c);
 void sched_idle_loop(void) __attribute__((noreturn));

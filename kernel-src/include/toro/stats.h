@@ -25,6 +25,9 @@ struct toro_cpu_stats {
     volatile uint32_t state; /* CPU_* */
     volatile uint32_t current_tid;
     volatile uint32_t ready;  /* runnable threads waiting (ready + polling) */
+    volatile uint32_t seq;    /* odd while the core updates the cycle fields below: a
+                               * seqlock (stats_read); a debugger that finds it odd
+                               * stopped the core in the middle of an update */
     volatile uint64_t busy_cycles;    /* TSC cycles not halted, up to last_wake_tsc */
     volatile uint64_t halted_cycles;  /* completed halts only */
     volatile uint64_t halt_start_tsc; /* start of the current halt, 0 when running */
