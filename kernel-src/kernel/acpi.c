@@ -7,6 +7,7 @@ struct platform platform;
 
 struct sdt { char sig[4]; uint32_t len; uint8_t rev, sum; char oem[6], oemt[8]; uint32_t oemrev, cid, crev; } __attribute__((packed));
 
+/* sum_ok: the bytes of an ACPI or MP structure add up to 0 (mod 256). */
 static bool sum_ok(const void *p, size_t n)
 {
     uint8_t s = 0;
@@ -14,6 +15,8 @@ static bool sum_ok(const void *p, size_t n)
     return s == 0;
 }
 
+/* scan: the first 16-byte-aligned address in [from, to) holding sig with a
+ * valid checksum over sumlen bytes; 0 when none. */
 static uint64_t scan(uint64_t from, uint64_t to, const char *sig, size_t siglen, size_t sumlen)
 {
     for (uint64_t a = from; a + 16 <= to; a += 16)
@@ -21,6 +24,8 @@ static uint64_t scan(uint64_t from, uint64_t to, const char *sig, size_t siglen,
     return 0;
 }
 
+/* bda_ebda: the EBDA's address from the BIOS data area (its segment at 0x40E);
+ * the empty asm keeps gcc from treating a read near address 0 as undefined. */
 static uint64_t bda_ebda(void)
 {
     volatile uint16_t *p;
@@ -170,6 +175,9 @@ static void parse_fadt(struct sdt *f)
     if (d && !memcmp(d->sig, "DSDT", 4) && sum_ok(d, d->len)) parse_dsdt(d);
 }
 
+/* try_acpi: the RSDP (PVH start info, else the EBDA or BIOS area scan), then
+ * every table of the XSDT (RSDT before ACPI 2): the MADT's cores, IOAPICs and
+ * overrides, the FADT's DSDT. True when the MADT listed cores. */
 static bool try_acpi(void)
 {
     uint64_t rsdp = boot_info.rsdp;
@@ -198,6 +206,8 @@ static bool try_acpi(void)
     return cores;
 }
 
+/* try_mp: cores and the first IOAPIC from an Intel MP table, for firmware
+ * without ACPI. True when one was found. */
 static bool try_mp(void)
 {
     uint64_t fp = 0;
@@ -225,6 +235,9 @@ static bool try_mp(void)
     return platform.ncpus > 0;
 }
 
+/* platform_discover: fills platform (cores with the boot core first, LAPIC
+ * and IOAPICs, overrides, virtio-mmio transports) from ACPI, else MP, else
+ * the architectural defaults. Boot core, once, before lapic_init. */
 void platform_discover(void)
 {
     platform.lapic_base = 0xFEE00000;

@@ -26,6 +26,9 @@ static inline void lw(uint32_t reg, uint32_t v) { *(volatile uint32_t *)(platfor
 uint32_t lapic_id(void) { return lr(LAPIC_ID) >> 24; }
 void lapic_eoi(void) { lw(LAPIC_EOI, 0); }
 
+/* lapic_init: enables this core's LAPIC: spurious vector, LINT0 masked, LINT1
+ * NMI on the boot core, errors masked, timer one-shot /16 and disarmed. Every
+ * core, once, after platform_discover. */
 void lapic_init(void)
 {
     uint64_t base = rdmsr(0x1B);
@@ -42,11 +45,14 @@ void lapic_init(void)
     lapic_eoi();
 }
 
+/* icr_wait: until the previous IPI is delivered (or about a million polls). */
 static void icr_wait(void)
 {
     for (int i = 0; i < 1000000 && (lr(LAPIC_ICR_LO) & (1 << 12)); i++) cpu_pause();
 }
 
+/* icr_send: one IPI (ICR low word lo) to apic, with interrupts off so that
+ * the two ICR writes are not split by a handler that sends its own. */
 static void icr_send(uint32_t apic, uint32_t lo)
 {
     uint64_t f = irq_save();
@@ -57,9 +63,12 @@ static void icr_send(uint32_t apic, uint32_t lo)
     irq_restore(f);
 }
 
+/* lapic_send_ipi, lapic_send_init, lapic_send_sipi: a fixed-vector IPI, an INIT
+ * and a start-up IPI (real-mode page) to one core. */
 void lapic_send_ipi(uint32_t apic, uint32_t vector) { icr_send(apic, vector | (1 << 14)); }
 void lapic_send_init(uint32_t apic) { icr_send(apic, (5 << 8) | (1 << 14)); }
 void lapic_send_sipi(uint32_t apic, uint32_t page) { icr_send(apic, (6 << 8) | (1 << 14) | (page & 0xFF)); }
+/* lapic_send_nmi_others: an NMI to every other core (the panic path). */
 void lapic_send_nmi_others(void)
 {
     /* no wait for delivery: the other cores may be wedged */
@@ -87,12 +96,16 @@ void lapic_timer_arm(uint64_t deadline)
     lw(LAPIC_TMR_INIT, (uint32_t)count);
 }
 
+/* delay_us: spins (with pause) for us microseconds of TSC. After calibration. */
 void delay_us(uint64_t us)
 {
     uint64_t end = rdtsc() + tsc_from_us(us);
     while (rdtsc() < end) cpu_pause();
 }
 
+/* pic_pit_disable: remaps the 8259s off the exception vectors and masks them,
+ * and stops PIT channel 0, so neither interrupts nor keeps QEMU's timers busy.
+ * Boot core, before interrupts are opened. */
 void pic_pit_disable(void)
 {
     /* remap the 8259s to 0x20..0x2F (away from exceptions), then mask all */
@@ -111,6 +124,8 @@ void pic_pit_disable(void)
  * TSC reads; the tightest of several brackets is kept. */
 struct stamp { uint64_t tsc; uint32_t val; };
 
+/* pit2_read, lapic_cur_read: the current count of PIT channel 2 (latched) and
+ * of the LAPIC timer, for take(). */
 static uint32_t pit2_read(void)
 {
     outb(0x43, 0x80);                        /* latch channel 2 */
@@ -186,6 +201,9 @@ static uint32_t pit0_read(void)
     return (hi << 8) | lo;
 }
 
+/* pit0_calibrate: the TSC rate in kHz against PIT channel 0 (where channel 2's
+ * gate is missing), and the LAPIC timer rate in *lapic_out; 0 when channel 0
+ * does not count. Leaves the channel stopped. */
 static uint64_t pit0_calibrate(uint64_t *lapic_out)
 {
     outb(0x43, 0x34);                        /* ch0, lo/hi, mode 2 */

@@ -14,6 +14,8 @@ static struct idt_entry idt[256] __attribute__((aligned(16)));
 static volatile int panicking;
 void console_force_unlock(void);
 
+/* idt_set: vector v enters handler h as an interrupt gate (interrupts off),
+ * on IST stack ist (0 = the current stack). */
 static void idt_set(int v, uint64_t h, int ist)
 {
     idt[v].off0 = h & 0xFFFF;
@@ -25,6 +27,8 @@ static void idt_set(int v, uint64_t h, int ist)
     idt[v].zero = 0;
 }
 
+/* idt_init: every vector to its stub in isr.asm; NMI, #DF and #PF on their
+ * own IST stacks. Boot core, once (the table is shared). */
 void idt_init(void)
 {
     for (int v = 0; v < 256; v++) idt_set(v, isr_table[v], 0);
@@ -34,12 +38,15 @@ void idt_init(void)
     idt_set(14, isr_table[14], 2); /* page fault on IST2: a guard-page hit still reports */
 }
 
+/* idt_load: loads the shared IDT on the calling core. */
 void idt_load(void)
 {
     struct __attribute__((packed)) { uint16_t lim; uint64_t base; } p = { sizeof idt - 1, (uint64_t)idt };
     __asm__ volatile("lidt %0" :: "m"(p));
 }
 
+/* cpu_setup: the calling core's GDT and TSS (with its IST stacks), the IDT,
+ * and GS pointing at c so that this_cpu() works. Every core, first thing. */
 void cpu_setup(struct cpu *c)
 {
     c->self = c;
@@ -66,6 +73,8 @@ void cpu_setup(struct cpu *c)
 /* ---------------------------------------------------------------- symbols */
 extern const struct toro_sym __toro_syms_start[], __toro_syms_end[];
 
+/* sym_lookup: the TORO_SYM-recorded function at or below addr and the offset
+ * into it; NULL when addr is below every record. */
 const char *sym_lookup(uintptr_t addr, uintptr_t *off)
 {
     const struct toro_sym *best = 0;
@@ -76,6 +85,7 @@ const char *sym_lookup(uintptr_t addr, uintptr_t *off)
     return best->name;
 }
 
+/* print_addr: one backtrace line: the address and symbol+offset. */
 static void print_addr(const char *prefix, uint64_t a)
 {
     uintptr_t off = 0;
@@ -86,12 +96,15 @@ static void print_addr(const char *prefix, uint64_t a)
 
 extern char __kernel_start[], __kernel_end[];
 
+/* addr_ok: a plausible frame pointer (aligned, mapped range) to follow. */
 static bool addr_ok(uint64_t a)
 {
     /* the kernel's stacks: boot stacks (in the image) and thread stacks */
     return a >= 0x1000 && (a & 7) == 0 && a < (1ull << 36);
 }
 
+/* backtrace_from: prints rip and the return addresses of the frame-pointer
+ * chain from rbp, at most 32, stopping at a bad or non-ascending frame. */
 void backtrace_from(uint64_t rip, uint64_t rbp)
 {
     kprintf("backtrace:\n");
@@ -108,6 +121,8 @@ void backtrace_from(uint64_t rip, uint64_t rbp)
 }
 
 /* ---------------------------------------------------------------- exit */
+/* toro_exit: ends the VM through isa-debug-exit with code (QEMU's status is
+ * code*2+1); without that device, halts for ever. */
 void toro_exit(int code)
 {
     cli();
@@ -115,6 +130,7 @@ void toro_exit(int code)
     for (;;) __asm__ volatile("cli; hlt");
 }
 
+/* stop_others: NMI the other cores, which then halt (the panic path). */
 static void stop_others(void)
 {
     if (this_cpu() && toro_ncpus > 1 && platform.lapic_base) lapic_send_nmi_others();
@@ -128,6 +144,9 @@ static const char *exc_names[32] = {
     "control protection", "reserved", "reserved", "reserved", "reserved", "reserved",
     "reserved", "hypervisor injection", "VMM communication", "security", "reserved" };
 
+/* exception_report: the one report of a CPU exception (vector, error, CR2,
+ * registers, backtrace) with the other cores stopped, then exit 2. A second
+ * exception while reporting only halts. */
 static void exception_report(struct isr_frame *f)
 {
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) for (;;) __asm__ volatile("cli; hlt");
@@ -151,6 +170,8 @@ static void exception_report(struct isr_frame *f)
     toro_exit(EXIT_PANIC);
 }
 
+/* panic: prints the message and a backtrace with the other cores stopped,
+ * then exit 2. Any context; never returns. */
 void panic(const char *fmt, ...)
 {
     cli();

@@ -49,6 +49,8 @@ static uint32_t crc_table[256];
 
 enum { F_HELLO = 1, F_CORE = 2, F_THREAD = 3, F_END = 4, F_NET = 5, F_CONN = 6, F_IFACE = 7 };
 
+/* crc_init, telemetry_crc32: zlib's CRC-32 (reflected 0xEDB88320), table
+ * built on first use. */
 static void crc_init(void)
 {
     for (uint32_t i = 0; i < 256; i++) {
@@ -250,6 +252,9 @@ static void send_sample(void)
     send_frame(F_END, e, 16);
 }
 
+/* telemetry_init: COM2, the period and backoff ceiling from the command line,
+ * the first deadline and the first HELLO. Boot core, after calibration;
+ * nothing when telemetry=0. */
 void telemetry_init(void)
 {
     if (!boot_info.telemetry_hz) return;
