@@ -60,6 +60,7 @@ class FaultTest {
         launch = target.getLaunch();
         long gdb = target.session().pid();
         long qemu = target.qemu().qemu().pid();
+        java.nio.file.Path dir = target.qemu().qemu().endpoints().dir();
         assertTrue(DebugSessionTest.alive(qemu) && DebugSessionTest.alive(gdb));
 
         ProcessHandle.of(qemu).ifPresent(ProcessHandle::destroyForcibly);
@@ -67,6 +68,8 @@ class FaultTest {
         Ui.waitFor("gdb to be gone", Duration.ofSeconds(15), () -> !DebugSessionTest.alive(gdb));
         Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
                 () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
+        Ui.waitFor("the run's private directory " + dir + " to be removed", Duration.ofSeconds(15),
+                () -> !java.nio.file.Files.exists(dir));
         assertTrue(target.isTerminated());
     }
 
@@ -78,12 +81,15 @@ class FaultTest {
         ToroDebugTarget target = (ToroDebugTarget) ((GdbStackFrame) DebugUITools.getDebugContext()).getDebugTarget();
         launch = target.getLaunch();
         long qemu = target.qemu().qemu().pid();
+        java.nio.file.Path dir = target.qemu().qemu().endpoints().dir();
 
         ProcessHandle.of(target.session().pid()).ifPresent(ProcessHandle::destroyForcibly);
         Ui.waitFor("the launch to end after gdb died", Duration.ofSeconds(30), launch::isTerminated);
         Ui.waitFor("QEMU to be gone", Duration.ofSeconds(15), () -> !DebugSessionTest.alive(qemu));
         Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
                 () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
+        Ui.waitFor("the run's private directory " + dir + " to be removed", Duration.ofSeconds(15),
+                () -> !java.nio.file.Files.exists(dir));
         assertTrue(target.isTerminated());
     }
 

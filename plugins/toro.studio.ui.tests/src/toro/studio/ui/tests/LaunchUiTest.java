@@ -164,7 +164,7 @@ public class LaunchUiTest {
 	 */
 	@Test
 	void aLaunchWithAForwardPassesItToQemu() throws Exception {
-		IProject project = project("toro-net");
+		IProject project = project("toro-forward");
 		ILaunchConfigurationWorkingCopy wc = Launches.config(project, "net-forward", "MICROVM", 1).getWorkingCopy();
 		wc.setAttribute(LaunchAttributes.NET_BACKEND, "USER");
 		wc.setAttribute(LaunchAttributes.NET_FORWARDS, List.of("0:80"));
