@@ -1,5 +1,6 @@
 /* kmain: the boot core's C entry; ap_main: every other core's. */
 #include <toro/thread.h>
+#include <toro/socket.h>
 
 struct boot_info boot_info;
 static char cmdline_buf[512];
@@ -233,9 +234,13 @@ static void fault_thread(void *arg)
     panic("deliberate panic (fault=%s)", what);
 }
 
+/* app_thread: starts the network stack when a driver registered a device
+ * (here, not in kmain, so that the drivers' start-up in kmain stays theirs),
+ * then runs the application. Core 0. */
 static void app_thread(void *arg)
 {
     (void)arg;
+    net_init();
     app_main();
 }
 
