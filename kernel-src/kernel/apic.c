@@ -1,4 +1,4 @@
-/* Local APIC, IOAPIC, legacy PIC/PIT shutdown, TSC and LAPIC timer calibration. */
+/* Local APIC, legacy PIC/PIT shutdown, TSC and LAPIC timer calibration. */
 #include <toro/kernel.h>
 
 uint64_t tsc_khz;
@@ -103,30 +103,6 @@ void pic_pit_disable(void)
     outb(0x21, 0xFF); outb(0xA1, 0xFF);
     /* PIT channel 0: mode 0, no count written -> no more periodic IRQ 0 */
     outb(0x43, 0x30);
-}
-
-/* ---------------------------------------------------------------- IOAPIC */
-static void ioapic_write(uint32_t reg, uint32_t v)
-{
-    volatile uint32_t *io = (volatile uint32_t *)platform.ioapic_base;
-    io[0] = reg;
-    io[4] = v;
-}
-static uint32_t ioapic_read(uint32_t reg)
-{
-    volatile uint32_t *io = (volatile uint32_t *)platform.ioapic_base;
-    io[0] = reg;
-    return io[4];
-}
-
-void ioapic_init(void)
-{
-    if (!platform.have_ioapic) return;
-    uint32_t n = ((ioapic_read(1) >> 16) & 0xFF) + 1;
-    for (uint32_t i = 0; i < n; i++) {       /* every input masked: no device IRQs used */
-        ioapic_write(0x10 + 2 * i, 1 << 16);
-        ioapic_write(0x11 + 2 * i, 0);
-    }
 }
 
 /* ---------------------------------------------------------------- calibration */
@@ -459,7 +435,6 @@ TORO_SYM(lapic_init);
 TORO_SYM(lapic_timer_arm);
 TORO_SYM(lapic_send_ipi);
 TORO_SYM(timer_calibrate);
-TORO_SYM(ioapic_init);
 TORO_SYM(delay_us);
 TORO_SYM(hypervisor_kind);
 TORO_SYM(kvmclock_calibrate);

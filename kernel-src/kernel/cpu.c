@@ -1,5 +1,5 @@
 /* Per-core descriptor tables, interrupt dispatch, exception reports, panic. */
-#include <toro/kernel.h>
+#include <toro/irq.h>
 
 struct cpu cpus[TORO_MAX_CPUS];
 
@@ -205,6 +205,10 @@ void isr_dispatch(struct isr_frame *f)
         c->st->ipis++;
         lapic_eoi();
         if (c->index == 0) telemetry_resume();
+        return;
+    }
+    if (v >= VEC_IRQ_FIRST && v <= VEC_IRQ_LAST) {   /* a device (kernel/irq.c) */
+        irq_dispatch((uint32_t)v);
         return;
     }
     if (v >= 0x20 && v < 0x30) return;   /* stray 8259 interrupt (masked; no EOI to the LAPIC) */

@@ -1,5 +1,7 @@
 /* kmain: the boot core's C entry; ap_main: every other core's. */
 #include <toro/thread.h>
+#include <toro/irq.h>
+#include <toro/virtio.h>
 #include <toro/socket.h>
 
 struct boot_info boot_info;
@@ -282,6 +284,10 @@ void kmain(uint64_t start_info)
     while (__atomic_load_n(&sched_cpus_running, __ATOMIC_ACQUIRE) < toro_ncpus && rdtsc() < end) cpu_pause();
     uint64_t smp_tsc = rdtsc();
     telemetry_init();
+    /* devices after the cores: a driver starts its threads and routes its
+     * interrupt to an online core */
+    pci_scan();
+    virtio_probe();
     uint64_t ready_tsc = rdtsc();
     kprintf("toro: ready cpus=%u\n", toro_ncpus);
     /* Offsets from the kernel's entry, not absolute TSC values: KVM does not

@@ -27,6 +27,8 @@ struct netdev *netdev_get(uint32_t i) { return i < netdev_count() ? devs[i] : 0;
 
 void netdev_set_input(netdev_input_fn fn) { __atomic_store_n(&input_hook, fn, __ATOMIC_RELEASE); }
 
+netdev_input_fn netdev_get_input(void) { return __atomic_load_n(&input_hook, __ATOMIC_ACQUIRE); }
+
 /* netdev_input: counts the frame on the calling core and passes it to the
  * stack's hook, or drops it when no stack is installed. */
 void netdev_input(struct netdev *d, const void *frame, size_t len)

@@ -12,7 +12,10 @@
 /* ---- port I/O and CPU helpers ---- */
 static inline void outb(uint16_t p, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(p)); }
 static inline void outl(uint16_t p, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(p)); }
+static inline void outw(uint16_t p, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(p)); }
 static inline uint8_t inb(uint16_t p) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint16_t inw(uint16_t p) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
+static inline uint32_t inl(uint16_t p) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
 static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((uint64_t)hi << 32) | lo; }
 static inline uint64_t rdmsr(uint32_t m) { uint32_t lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(m)); return ((uint64_t)hi << 32) | lo; }
 static inline void wrmsr(uint32_t m, uint64_t v) { __asm__ volatile("wrmsr" :: "c"(m), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))); }
@@ -118,7 +121,6 @@ void timer_calibrate(void);
 enum { HV_NONE, HV_KVM, HV_TCG, HV_OTHER };
 int hypervisor_kind(void);
 void pic_pit_disable(void);
-void ioapic_init(void);
 
 /* fault hook: a test arms it to survive a deliberate exception */
 struct fault_hook {
@@ -183,13 +185,26 @@ uint32_t cpu_count(void);
 void cpu_kick(uint32_t cpu);     /* wake a halted core (IPI only when needed) */
 
 /* ---- ACPI / SMP ---- */
+#define MAX_IOAPICS 4
+#define MAX_ISOS 16
+#define MAX_MMIO_DEVS 8
+struct ioapic_info { uint64_t base; uint32_t gsi_base; uint8_t id; };
+/* MADT interrupt source override: ISA IRQ `irq` arrives at GSI `gsi`;
+ * flags as in the MADT (bits 0-1 polarity, 2-3 trigger; 0 = bus default). */
+struct irq_override { uint8_t irq; uint16_t flags; uint32_t gsi; };
+/* a virtio-mmio transport found in the DSDT (LNRO0005) or on the command line */
+struct mmio_dev { uint64_t base, size; uint32_t gsi; bool level, active_low; };
 struct platform {
     uint32_t ncpus;
     uint32_t dropped_cpus;   /* enabled cores past TORO_MAX_CPUS: never started */
     uint32_t apic_ids[TORO_MAX_CPUS];
     uint64_t lapic_base;
-    uint64_t ioapic_base;
-    bool have_ioapic;
+    uint32_t nioapics;       /* every IOAPIC of the MADT (MP table: the first) */
+    struct ioapic_info ioapics[MAX_IOAPICS];
+    uint32_t nisos;
+    struct irq_override isos[MAX_ISOS];
+    uint32_t nmmio;          /* virtio-mmio transports of the DSDT */
+    struct mmio_dev mmio[MAX_MMIO_DEVS];
     const char *source;     /* "acpi", "mp", "none" */
 };
 extern struct platform platform;

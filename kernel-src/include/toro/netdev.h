@@ -42,6 +42,9 @@ struct netdev *netdev_get(uint32_t i);      /* 0 when i >= netdev_count() */
 /* netdev_set_input: the stack installs its receive hook (one for all devices);
  * until then received frames are counted as rx_drops and dropped. */
 void netdev_set_input(netdev_input_fn fn);
+/* netdev_get_input: the hook installed now (0 = none), so that a test can
+ * put the stack's back after borrowing the hook. */
+netdev_input_fn netdev_get_input(void);
 /* netdev_input: called by a driver for each received frame (see above). */
 void netdev_input(struct netdev *d, const void *frame, size_t len);
 
