@@ -37,7 +37,8 @@ void net_drop(const char *why)
 }
 
 /* eth_send: writes the Ethernet header (to dst, of type) and hands the frame
- * to the device, counting it. Lock held. */
+ * to the device (the driver counts tx_packets, tx_bytes and tx_drops). Lock
+ * held. */
 static int eth_send(const uint8_t *dst, uint16_t type, uint8_t *frame, size_t len)
 {
     struct netdev *d = net_if.dev;
@@ -46,11 +47,7 @@ static int eth_send(const uint8_t *dst, uint16_t type, uint8_t *frame, size_t le
     memcpy(frame + 6, d->mac, ETH_ALEN);
     put16(frame + 12, type);
     if (len < 60) { memset(frame + len, 0, 60 - len); len = 60; }   /* minimum frame */
-    struct toro_net_stats *s = net_stats();
-    if (d->tx(d, frame, len) < 0) { s->tx_drops++; return -1; }
-    s->tx_packets++;
-    s->tx_bytes += len;
-    return 0;
+    return d->tx(d, frame, len) < 0 ? -1 : 0;
 }
 
 /* arp_send: an ARP request or reply (op 1 or 2) to tha/tip. Lock held. */

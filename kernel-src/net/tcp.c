@@ -465,12 +465,12 @@ static bool data_received(struct tcb *t, uint32_t seq, uint8_t flags, const uint
     size_t n = 0;
     if (dlen && take) {
         n = min32((uint32_t)dlen, rcv_window(t));
-        if (t->owned) {
+        if (t->owned || t->parent) {   /* a socket has it, or will (accept) */
             uint32_t at = (t->rbuf_head + t->rbuf_len) % RBUF_SIZE, first = min32((uint32_t)n, RBUF_SIZE - at);
             memcpy(t->rbuf + at, d, first);
             memcpy(t->rbuf, d + first, n - first);
             t->rbuf_len += (uint32_t)n;
-        }   /* a closed socket's data is acknowledged and discarded */
+        }   /* else a closed socket's: acknowledged and discarded */
         t->rcv_nxt += (uint32_t)n;
         info(t)->rx_bytes += n;
         net_wake_all(&t->waiters);

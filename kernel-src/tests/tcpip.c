@@ -294,6 +294,19 @@ TORO_TEST(tcp_active_close, 320)
     CHECK(toro_tcp_conns[fd].state == TCPS_CLOSING, "state %u, expected CLOSING", toro_tcp_conns[fd].state);
     send_seg(5002, 7001, 1002, iss + 2, F_ACK, 1000, 0, 0, false);
     CHECK(toro_tcp_conns[fd].state == TCPS_TIME_WAIT, "state %u, expected TIME_WAIT", toro_tcp_conns[fd].state);
+    /* data in the ACK that completes the handshake (slirp does this) is kept
+     * for the socket accept will return */
+    drain();
+    send_seg(5006, 7001, 1000, 0, F_SYN, 8000, 0, 0, true);
+    CHECK(expect(&s, 100) && s.flags == (F_SYN | F_ACK), "no SYN-ACK");
+    send_seg(5006, 7001, 1001, s.seq + 1, F_ACK | F_PSH, 1000, "early", 5, false);
+    fd = sock_accept(ls, SOCK_NOWAIT, 0, 0);
+    CHECK(fd >= 0, "accept: %d", fd);
+    char b[8];
+    long n = sock_recv(fd, b, sizeof b, SOCK_NOWAIT);
+    CHECK(n == 5 && !memcmp(b, "early", 5), "data of the handshake's ACK: recv %ld", n);
+    send_seg(5006, 7001, 1006, s.seq + 1, F_RST, 0, 0, 0, false);
+    sock_close(fd);
     sock_close(ls);
     drain();
     return TEST_PASS;
