@@ -105,7 +105,7 @@ static bool send_bytes(int fd, uint64_t n, bool keep, bool head_only)
 /* send_stats: /stats as JSON. */
 static bool send_stats(int fd, bool keep, bool head_only)
 {
-    size_t cap = 512 + (size_t)toro_ncpus * 400;
+    size_t cap = 1024 + (size_t)toro_ncpus * 400;
     char *b = kmalloc(cap);
     if (!b) return error_reply(fd, 503, false);
     size_t n = (size_t)ksnprintf(b, cap, "{\"free_bytes\":%lu,\"ncpus\":%u,\"cores\":[", mem_free_bytes(), toro_ncpus);
@@ -118,7 +118,16 @@ static bool send_stats(int fd, bool keep, bool head_only)
             i ? "," : "", i, s->rx_packets, s->rx_bytes, s->tx_packets, s->tx_bytes, s->rx_drops,
             s->tx_drops, s->irqs, s->retransmits, s->tcp_accepts, s->requests, s->tcp_open);
     }
-    if (n < cap) n += (size_t)ksnprintf(b + n, cap - n, "]}\n");
+    /* the TCP connections by state (toro_tcp_conns), to see leaks from outside */
+    static const char *const names[] = { "closed", "listen", "syn_sent", "syn_rcvd", "established", "fin_wait_1",
+                                         "fin_wait_2", "close_wait", "closing", "last_ack", "time_wait" };
+    uint32_t count[11] = { 0 };
+    for (int i = 0; i < TORO_MAX_TCP; i++)
+        if (toro_tcp_conns[i].state < 11) count[toro_tcp_conns[i].state]++;
+    if (n < cap) n += (size_t)ksnprintf(b + n, cap - n, "],\"tcp\":{");
+    for (int i = 1; i < 11 && n < cap; i++)
+        n += (size_t)ksnprintf(b + n, cap - n, "%s\"%s\":%u", i > 1 ? "," : "", names[i], count[i]);
+    if (n < cap) n += (size_t)ksnprintf(b + n, cap - n, "},\"threads\":%u}\n", thread_count_live());
     if (n >= cap) n = cap - 1;
     bool ok = reply(fd, 200, "application/json", b, n, keep, head_only);
     kfree(b);
