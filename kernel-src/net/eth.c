@@ -63,6 +63,7 @@ static void arp_send(uint16_t op, const uint8_t *tha, uint32_t tip)
     eth_send(op == 1 ? bcast : tha, ETHERTYPE_ARP, f, ETH_HLEN + 28);
 }
 
+/* arp_find: the entry for ip (resolved or not), or 0. Lock held. */
 static struct arp_entry *arp_find(uint32_t ip)
 {
     for (int i = 0; i < ARP_ENTRIES; i++)
@@ -70,6 +71,7 @@ static struct arp_entry *arp_find(uint32_t ip)
     return 0;
 }
 
+/* arp_clear: frees e's held packets and empties it. Lock held. */
 static void arp_clear(struct arp_entry *e)
 {
     for (uint32_t i = 0; i < e->npending; i++) kfree(e->pending[i]);
@@ -123,6 +125,9 @@ static void arp_input(const uint8_t *a, size_t len)
     if (op == 1) arp_send(2, a + 8, sip);
 }
 
+/* eth_output_ip: see net.h. A fresh entry sends at once; a stale one is
+ * re-asked but still used; an unknown address holds the packet (the oldest
+ * of ARP_PENDING goes) and asks. */
 int eth_output_ip(uint32_t nexthop, uint8_t *frame, size_t len)
 {
     uint64_t now = rdtsc();
@@ -153,6 +158,7 @@ int eth_output_ip(uint32_t nexthop, uint8_t *frame, size_t len)
     return p ? 0 : -1;
 }
 
+/* arp_timer: see net.h (the timer thread, lock held). */
 void arp_timer(uint64_t now)
 {
     for (int i = 0; i < ARP_ENTRIES; i++) {
@@ -164,6 +170,7 @@ void arp_timer(uint64_t now)
     }
 }
 
+/* arp_flush: see net.h. */
 void arp_flush(void)
 {
     for (int i = 0; i < ARP_ENTRIES; i++) arp_clear(&arp[i]);

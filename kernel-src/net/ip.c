@@ -3,6 +3,7 @@
  * of ICMP is ignored. Also the Internet checksum (RFC 1071). */
 #include <toro/net.h>
 
+/* net_csum_add / net_csum_fold / net_pseudo_sum: see net.h. */
 uint32_t net_csum_add(uint32_t sum, const void *data, size_t n)
 {
     const uint8_t *p = data;
@@ -32,6 +33,7 @@ static uint32_t ip_route(uint32_t dst)
     return (dst & net_if.mask) == (net_if.ip & net_if.mask) ? dst : net_if.gw;
 }
 
+/* ip_output: see net.h. */
 int ip_output(uint32_t dst, uint8_t proto, uint8_t *frame, size_t plen)
 {
     static uint16_t ident;

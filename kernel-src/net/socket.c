@@ -31,6 +31,8 @@ static thread_t *timer_thread;
 static uint64_t timer_deadline = ~0ull;
 static bool timer_kicked;
 
+/* net_lock / net_unlock / net_wake_thread / net_wake_all / net_wait /
+ * net_timer_at: see net.h and the comment above. */
 void net_lock(void)
 {
     uint64_t f = irq_save();
@@ -102,6 +104,7 @@ static void timer_main(void *arg)
     }
 }
 
+/* net_attach: see net.h. */
 void net_attach(struct netdev *d, uint32_t ip, uint32_t gw, uint32_t mask)
 {
     net_lock();
@@ -123,6 +126,7 @@ void net_attach(struct netdev *d, uint32_t ip, uint32_t gw, uint32_t mask)
     }
 }
 
+/* net_parse_ip: see socket.h. */
 bool net_parse_ip(const char *s, uint32_t *ip)
 {
     uint32_t v = 0;
@@ -151,6 +155,7 @@ static uint32_t cmdline_ip(const char *key, uint32_t def)
     return def;
 }
 
+/* net_init: see socket.h (app_thread, core 0). */
 void net_init(void)
 {
     struct netdev *d = netdev_get(0);
@@ -176,17 +181,21 @@ uint32_t net_local_ip(void) { return net_if.ip; }
 #define UDP_FDS 16
 static struct udp_sock *udp_fds[UDP_FDS];
 
+/* deadline_of: the TSC deadline of a timeout in us (~0 for none). */
 static uint64_t deadline_of(uint64_t us)
 {
     if (us == SOCK_FOREVER || us > 86400ull * 1000000 * 365) return ~0ull;
     return rdtsc() + tsc_from_us(us);
 }
 
+/* udp_of: the UDP socket of descriptor s, or 0. Lock held. */
 static struct udp_sock *udp_of(int s)
 {
     return s >= UDP_BASE && s < UDP_BASE + UDP_FDS ? udp_fds[s - UDP_BASE] : 0;
 }
 
+/* sock_*: see socket.h. Each takes the lock, loops on its condition with
+ * net_wait while it must wait, and returns with the lock released. */
 int sock_socket(int type)
 {
     if (!net_up()) return SOCK_ENETDOWN;

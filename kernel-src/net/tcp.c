@@ -70,6 +70,8 @@ struct tcb {
 static struct tcb tcbs[TORO_MAX_TCP];
 static uint16_t next_ephemeral = 49152;
 
+/* info: t's mirror in toro_tcp_conns; is_open: a state the tcp_open gauge
+ * counts; min32: the smaller. */
 static struct toro_tcp_info *info(struct tcb *t) { return &toro_tcp_conns[t - tcbs]; }
 static bool is_open(uint8_t s) { return s != TCPS_CLOSED && s != TCPS_LISTEN; }
 static uint32_t min32(uint32_t a, uint32_t b) { return a < b ? a : b; }
@@ -138,6 +140,7 @@ static bool tcb_buffers(struct tcb *t)
     return t->rbuf && t->sbuf;
 }
 
+/* tcb_addrs: t's addresses and ports, mirrored. */
 static void tcb_addrs(struct tcb *t, uint32_t laddr, uint16_t lport, uint32_t raddr, uint16_t rport)
 {
     t->laddr = laddr; t->lport = lport; t->raddr = raddr; t->rport = rport;
@@ -364,6 +367,7 @@ static bool ack_received(struct tcb *t, uint32_t seq, uint32_t ack, uint16_t win
     return true;
 }
 
+/* enter_time_wait: 2 MSL from now; the send buffer is no longer needed. */
 static void enter_time_wait(struct tcb *t)
 {
     set_state(t, TCPS_TIME_WAIT);
@@ -585,6 +589,8 @@ static void rto_expired(struct tcb *t, uint64_t now)
         arm(&t->rto_at, now + tsc_from_us(t->rto_us));
 }
 
+/* tcp_timer: see net.h. Visits every block: O(TORO_MAX_TCP) per pass,
+ * cheap next to a frame, and passes happen only at deadlines. */
 uint64_t tcp_timer(uint64_t now)
 {
     uint64_t next = ~0ull;
@@ -615,6 +621,7 @@ uint64_t tcp_timer(uint64_t now)
 }
 
 /* ---------------------------------------------------------------- socket side */
+/* tcp_new .. tcp_peer: the socket side, see net.h (lock held). */
 struct tcb *tcp_new(void)
 {
     struct tcb *t = tcb_alloc();
@@ -630,6 +637,7 @@ struct tcb *tcp_at(int slot)
     return &tcbs[slot];
 }
 
+/* port_taken: a socket or a listener uses port as its local port. */
 static bool port_taken(uint16_t port)
 {
     for (int i = 0; i < TORO_MAX_TCP; i++)

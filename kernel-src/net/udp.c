@@ -23,6 +23,7 @@ struct udp_sock {
 static struct udp_sock socks[UDP_SOCKS];
 static uint16_t next_ephemeral = 49152;
 
+/* udp_new: a free, unbound socket, or 0. Lock held. */
 struct udp_sock *udp_new(void)
 {
     for (int i = 0; i < UDP_SOCKS; i++)
@@ -34,6 +35,7 @@ struct udp_sock *udp_new(void)
     return 0;
 }
 
+/* udp_find: the socket bound to port, or 0. Lock held. */
 static struct udp_sock *udp_find(uint16_t port)
 {
     for (int i = 0; i < UDP_SOCKS; i++)
@@ -59,6 +61,8 @@ int udp_bind(struct udp_sock *u, uint32_t addr, uint16_t port)
     return 0;
 }
 
+/* udp_sendto: one datagram (binding an ephemeral port first if needed),
+ * with its checksum. 0, or -1 if too long or not sent. Lock held. */
 int udp_sendto(struct udp_sock *u, const void *buf, size_t n, uint32_t addr, uint16_t port)
 {
     if (!u->port && udp_bind(u, 0, 0) < 0) return -1;
@@ -73,6 +77,7 @@ int udp_sendto(struct udp_sock *u, const void *buf, size_t n, uint32_t addr, uin
     return ip_output(addr, IPPROTO_UDP, f, UDP_HLEN + n);
 }
 
+/* udp_recv: see net.h. Lock held. */
 long udp_recv(struct udp_sock *u, void *buf, size_t n, uint32_t *addr, uint16_t *port)
 {
     if (!u->qlen) return -1;
@@ -87,6 +92,7 @@ long udp_recv(struct udp_sock *u, void *buf, size_t n, uint32_t *addr, uint16_t 
     return (long)k;
 }
 
+/* udp_close: drops the queue, wakes the waiters, frees the socket. Lock held. */
 void udp_close(struct udp_sock *u)
 {
     while (u->qlen) {
@@ -99,6 +105,7 @@ void udp_close(struct udp_sock *u)
     u->port = 0;
 }
 
+/* udp_waiters: the socket's wait list. Lock held. */
 struct net_waiter **udp_waiters(struct udp_sock *u) { return &u->waiters; }
 
 /* udp_input: checks length and checksum, queues the payload on the socket

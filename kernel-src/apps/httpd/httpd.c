@@ -50,6 +50,7 @@ static bool send_all(int fd, const void *p, size_t n)
     return n == 0 || sock_send(fd, p, n, SEND_US) == (long)n;
 }
 
+/* reason: the reason phrase of a status code. */
 static const char *reason(int code)
 {
     switch (code) {
@@ -82,6 +83,7 @@ static bool reply(int fd, int code, const char *type, const char *body, size_t l
     return reply_head(fd, code, type, len, keep) && (head_only || send_all(fd, body, len));
 }
 
+/* error_reply: a short text/plain reply for an error status. */
 static bool error_reply(int fd, int code, bool keep)
 {
     char body[64];
@@ -134,6 +136,7 @@ static bool send_stats(int fd, bool keep, bool head_only)
     return ok;
 }
 
+/* ieq: the n bytes of a and b are equal ignoring ASCII case. */
 static bool ieq(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -292,6 +295,8 @@ static void acceptor(void *arg)
     }
 }
 
+/* app_main: listens on port 80, prints the listening line, starts the
+ * accept loops; exits 1 without a network device. */
 void app_main(void)
 {
     if (!net_up()) {
