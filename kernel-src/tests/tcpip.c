@@ -212,6 +212,58 @@ TORO_TEST(net_checksum, 300)
     return TEST_PASS;
 }
 
+/* pop_ip: the next frame the stack sent within 100 ms that carries proto. */
+static size_t pop_ip(uint8_t *f, uint8_t proto)
+{
+    for (int i = 0; i < 100; i++) {
+        size_t n = lo_pop(f);
+        if (n >= NET_L4 && get16(f + 12) == 0x0800 && f[ETH_HLEN + 9] == proto) return n;
+        if (!n) thread_sleep_ms(1);
+    }
+    return 0;
+}
+
+TORO_TEST(net_arp_icmp, 305)
+{
+    lo_attach(false);
+    static uint8_t f[ETH_FRAME_MAX], r[ETH_FRAME_MAX];
+    /* an ARP request for our address: a reply from our MAC to the asker */
+    memset(f, 0xff, ETH_ALEN);
+    memcpy(f + 6, peer_mac, ETH_ALEN);
+    put16(f + 12, 0x0806);
+    uint8_t *a = f + ETH_HLEN;
+    put16(a, 1); put16(a + 2, 0x0800); a[4] = 6; a[5] = 4; put16(a + 6, 1);
+    memcpy(a + 8, peer_mac, ETH_ALEN); put32(a + 14, PEER);
+    memset(a + 18, 0, ETH_ALEN); put32(a + 24, LOCAL);
+    netdev_input(&lo.dev, f, ETH_HLEN + 28);
+    size_t n = lo_pop(r);
+    CHECK(n >= ETH_HLEN + 28 && get16(r + 12) == 0x0806 && get16(r + ETH_HLEN + 6) == 2, "no ARP reply (%u bytes)", (unsigned)n);
+    CHECK(!memcmp(r, peer_mac, ETH_ALEN) && !memcmp(r + ETH_HLEN + 8, lo.dev.mac, ETH_ALEN) &&
+          get32(r + ETH_HLEN + 14) == LOCAL && get32(r + ETH_HLEN + 24) == PEER, "ARP reply fields");
+    /* an ICMP echo request: the same identifier, sequence and data back */
+    uint8_t *m = f + NET_L4;
+    m[0] = 8; m[1] = 0; put16(m + 2, 0); put16(m + 4, 0x1234); put16(m + 6, 7);
+    memcpy(m + 8, "ping data", 9);
+    put16(m + 2, net_csum(m, 17));
+    inject_ip(f, IPPROTO_ICMP, 17);
+    n = pop_ip(r, IPPROTO_ICMP);
+    uint8_t *e = r + NET_L4;
+    CHECK(n && e[0] == 0 && get16(e + 4) == 0x1234 && get16(e + 6) == 7 && !memcmp(e + 8, "ping data", 9),
+          "no echo reply (%u bytes, type %u)", (unsigned)n, n ? e[0] : 0);
+    CHECK(net_csum(e, 17) == 0 && net_csum(r + ETH_HLEN, IP_HLEN) == 0, "echo reply checksums");
+    CHECK(get32(r + ETH_HLEN + 16) == PEER && (get16(r + ETH_HLEN + 6) & 0x4000), "echo reply: destination or DF");
+    /* an unknown IP protocol and a bad ICMP checksum are counted drops */
+    uint64_t drops = 0, after = 0;
+    for (uint32_t i = 0; i < TORO_MAX_CPUS; i++) drops += toro_net_stats[i].rx_drops;
+    inject_ip(f, 99, 8);
+    m[2] ^= 0xff;
+    inject_ip(f, IPPROTO_ICMP, 17);
+    for (uint32_t i = 0; i < TORO_MAX_CPUS; i++) after += toro_net_stats[i].rx_drops;
+    CHECK(after == drops + 2, "rx_drops %lu -> %lu, expected +2", drops, after);
+    CHECK(!pop_ip(r, IPPROTO_ICMP), "a corrupt echo request was answered");
+    return TEST_PASS;
+}
+
 TORO_TEST(tcp_passive, 310)
 {
     lo_attach(false);
