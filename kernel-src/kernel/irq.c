@@ -18,6 +18,9 @@ static struct vec_entry vectors[VEC_IRQ_LAST + 1];
 static spinlock_t vec_lock = SPINLOCK_INIT;   /* allocation and handler lists */
 static uint32_t next_vector = VEC_IRQ_FIRST;
 
+/* ioapic_read/ioapic_write: one register of an IOAPIC through its index
+ * (offset 0) and data (offset 0x10) window. Boot core at boot, otherwise under
+ * ioapic_lock with interrupts off. */
 static uint32_t ioapic_read(const struct ioapic_info *io, uint32_t reg)
 {
     volatile uint32_t *r = (volatile uint32_t *)io->base;

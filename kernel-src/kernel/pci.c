@@ -11,6 +11,7 @@ static uint32_t ndevs;
 /* The address/data port pair is one window shared by every core. */
 static spinlock_t cfg_lock = SPINLOCK_INIT;
 
+/* cfg_addr: the mechanism #1 address of a dword of bus/dev/fn's configuration space. */
 static uint32_t cfg_addr(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off)
 {
     return 0x80000000u | (uint32_t)bus << 16 | (uint32_t)dev << 11 | (uint32_t)fn << 8 | (off & 0xFC);
@@ -39,6 +40,7 @@ static void cfg_write(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t off, uint32
     irq_restore(f);
 }
 
+/* pci_read32/16/8, pci_write32: see pci.h; any core, any context. */
 uint32_t pci_read32(const struct pci_dev *d, uint32_t off) { return cfg_read(d->bus, d->dev, d->fn, off); }
 uint16_t pci_read16(const struct pci_dev *d, uint32_t off) { return (uint16_t)(pci_read32(d, off) >> (8 * (off & 2))); }
 uint8_t pci_read8(const struct pci_dev *d, uint32_t off) { return (uint8_t)(pci_read32(d, off) >> (8 * (off & 3))); }
@@ -128,6 +130,8 @@ static void scan_fn(uint8_t bus, uint8_t dev, uint8_t fn, int depth)
     }
 }
 
+/* scan_bus: every device and function of one bus (depth: bridges followed
+ * so far, a guard against a bridge loop). Boot core. */
 static void scan_bus(uint8_t bus, int depth)
 {
     for (uint8_t dev = 0; dev < 32; dev++) {

@@ -63,6 +63,7 @@
 #define CAP_ISR    3
 #define CAP_DEVICE 4
 
+/* rd8..rd32, wr8..wr64: register accesses of the width the virtio spec requires for each field */
 static inline uint32_t rd32(volatile uint8_t *b, uint32_t off) { return *(volatile uint32_t *)(b + off); }
 static inline uint16_t rd16(volatile uint8_t *b, uint32_t off) { return *(volatile uint16_t *)(b + off); }
 static inline uint8_t rd8(volatile uint8_t *b, uint32_t off) { return *(volatile uint8_t *)(b + off); }
@@ -72,6 +73,7 @@ static inline void wr8(volatile uint8_t *b, uint32_t off, uint8_t v) { *(volatil
 static inline void wr64(volatile uint8_t *b, uint32_t off, uint64_t v) { wr32(b, off, (uint32_t)v); wr32(b, off + 4, (uint32_t)(v >> 32)); }
 
 /* ---------------------------------------------------------------- status and features */
+/* get_status/set_status: the device status register of any transport. */
 static uint8_t get_status(struct virtio_dev *d)
 {
     switch (d->transport) {
@@ -96,6 +98,8 @@ static bool is_legacy(const struct virtio_dev *d)
     return d->transport == VIRTIO_PCI_LEGACY || (d->transport == VIRTIO_MMIO && d->mmio_version == 1);
 }
 
+/* device_features: the features the device offers (64 bits; 32 on legacy PCI
+ * and MMIO v1, whose registers have no select). */
 static uint64_t device_features(struct virtio_dev *d)
 {
     switch (d->transport) {
@@ -117,6 +121,8 @@ static uint64_t device_features(struct virtio_dev *d)
     }
 }
 
+/* driver_features: writes the features the driver accepts (between DRIVER
+ * and FEATURES_OK). */
 static void driver_features(struct virtio_dev *d, uint64_t f)
 {
     switch (d->transport) {
@@ -206,6 +212,7 @@ uint32_t virtio_isr_ack(struct virtio_dev *d)
  * available ring (6 + 2N bytes, align 2) right after, the used ring (6 + 8N
  * bytes, align 4) on the next 4096-byte boundary, as a legacy device computes
  * it from the queue size and the page number alone. */
+/* align_up: v rounded up to a multiple of a (a power of two). */
 static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 
 /* queue_max: the device's largest size for queue index (0 = no such queue). */
@@ -376,6 +383,7 @@ static void attach(struct virtio_dev *d)
     else kprintf("toro: virtio: %s (%s) type %u: no driver\n", d->where, d->kind, d->type);
 }
 
+/* mapped: the range [a, a + len) is inside the identity map (and not 0). */
 static bool mapped(uint64_t a, uint64_t len) { return a && a + len <= IDENTITY_LIMIT; }
 
 /* pci_modern: the modern transport from the vendor capabilities; false when a
@@ -524,6 +532,8 @@ static void probe_cmdline(void)
     }
 }
 
+/* virtio_probe: see virtio.h. PCI first, then the DSDT's transports, then the
+ * command line's (a transport in both is attached once). */
 void virtio_probe(void)
 {
     probe_pci();

@@ -22,6 +22,7 @@
 #define NET_HDR_LEGACY 10
 #define NET_HDR_V1 12            /* + num_buffers */
 #define WARN_INTERVAL_US 1000000
+#define RX_BATCH 64              /* frames per pass before the RX thread yields */
 
 struct vnet {
     struct netdev nd;
@@ -62,7 +63,9 @@ static bool rx_post(struct vnet *n, uint8_t *buf)
  * ring is empty: the core halts unless it has other work. While it drains
  * the ring the device is asked for no interrupts (frames that arrive
  * meanwhile are taken in the same pass); they are turned on again, and the
- * ring checked once more, before it blocks. Never returns. */
+ * ring checked once more, before it blocks. After RX_BATCH frames it
+ * yields, so that a flood cannot keep core 0's other threads from running.
+ * Never returns. */
 static void rx_thread(void *arg)
 {
     struct vnet *n = arg;
@@ -81,10 +84,10 @@ static void rx_thread(void *arg)
             n->rx_ring_empty++;
             warn(n, "receive ring ran empty", n->rx_ring_empty);
         }
-        uint32_t len;
+        uint32_t len, done = 0;
         uint8_t *buf;
         bool posted = false;
-        while ((buf = virtq_get_used(&n->rx, &len))) {
+        while (done++ < RX_BATCH && (buf = virtq_get_used(&n->rx, &len))) {
             if (len < n->hdr_len + 14 || len > n->hdr_len + ETH_FRAME_MAX) {
                 toro_net_stats[cpu_index()].rx_drops++;
                 n->rx_malformed++;
@@ -95,6 +98,9 @@ static void rx_thread(void *arg)
             posted |= rx_post(n, buf);
         }
         if (posted) virtq_notify(&n->rx);
+        /* scheduling is cooperative: under a flood, let core 0's other
+         * threads (the stack's, the application's) run between batches */
+        if (virtq_used_pending(&n->rx)) thread_yield();
     }
 }
 

@@ -74,6 +74,7 @@ static bool arp_probe(struct netdev *d, uint32_t *sent, uint64_t *us)
     return __atomic_load_n(&arp_replies, __ATOMIC_ACQUIRE) != 0;
 }
 
+/* sum_irqs: device interrupts handled on every core so far. */
 static uint64_t sum_irqs(void)
 {
     uint64_t n = 0;
