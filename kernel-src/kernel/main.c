@@ -2,6 +2,7 @@
 #include <toro/thread.h>
 #include <toro/irq.h>
 #include <toro/virtio.h>
+#include <toro/socket.h>
 
 struct boot_info boot_info;
 static char cmdline_buf[512];
@@ -261,11 +262,13 @@ static void fault_thread(void *arg)
     panic("deliberate panic (fault=%s)", what);
 }
 
-/* app_thread: the first thread of an image that has an application: runs
- * app_main on core 0; the thread ends when app_main returns. */
+/* app_thread: starts the network stack when a driver registered a device
+ * (here, not in kmain, so that the drivers' start-up in kmain stays theirs),
+ * then runs the application. Core 0. */
 static void app_thread(void *arg)
 {
     (void)arg;
+    net_init();
     app_main();
 }
 

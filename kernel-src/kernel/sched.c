@@ -57,12 +57,15 @@ static void pollers_wake(struct cpu *c)
     update_ready(c);
 }
 
-/* wake_local: a blocked t of core c becomes ready; a t not blocked (running,
- * or about to block) keeps the wake in wake_pending, so that its next
- * thread_block returns at once. */
+static void sleeper_unlink(struct cpu *c, thread_t *t);
+
+/* wake_local: a blocked t of core c becomes ready (off the sleeper list too if
+ * it blocked with a deadline); a t not blocked (running, or about to block)
+ * keeps the wake in wake_pending, so that its next thread_block returns at once. */
 void wake_local(struct cpu *c, thread_t *t)
 {
     if (t->state == T_BLOCKED) {
+        if (t->flags & TF_TIMED) sleeper_unlink(c, t);
         t->state = T_READY;
         rq_push(c, t);
     } else {
@@ -71,6 +74,15 @@ void wake_local(struct cpu *c, thread_t *t)
 }
 
 /* ---------------------------------------------------------------- timers */
+/* sleeper_unlink: takes t (blocked with a deadline, thread_block_until) off
+ * c's sleeper list because a wake came first. c's core, interrupts off. */
+static void sleeper_unlink(struct cpu *c, thread_t *t)
+{
+    for (thread_t **pp = &c->sleepers; *pp; pp = &(*pp)->next)
+        if (*pp == t) { *pp = t->next; break; }
+    t->flags &= ~TF_TIMED;
+}
+
 /* sleepers_wake: every sleeper of c whose deadline is at or before now is
  * made ready (the list is sorted by deadline). */
 static void sleepers_wake(struct cpu *c, uint64_t now)
@@ -78,6 +90,7 @@ static void sleepers_wake(struct cpu *c, uint64_t now)
     while (c->sleepers && c->sleepers->deadline <= now) {
         thread_t *t = c->sleepers;
         c->sleepers = t->next;
+        t->flags &= ~TF_TIMED;
         t->state = T_READY;
         rq_push(c, t);
     }
@@ -331,6 +344,36 @@ void thread_block(void)
     irq_restore(f);
 }
 
+/* thread_block_until: thread_block with a deadline (a TSC value): returns on
+ * a wake (also one that came first, as thread_block) or once rdtsc() reaches
+ * deadline, whichever is first; the caller tells them apart by its own
+ * condition and the clock. deadline ~0 means none (plain thread_block).
+ * While blocked the thread is T_BLOCKED with TF_TIMED and sits on its core's
+ * sleeper list, so the core's one-shot timer is armed for the deadline and
+ * the core halts meanwhile; wake_local takes it off the list when a wake wins.
+ * Thread context, any core. */
+void thread_block_until(uint64_t deadline)
+{
+    if (deadline == ~0ull) { thread_block(); return; }
+    uint64_t f = irq_save();
+    struct cpu *c = this_cpu();
+    thread_t *t = c->current;
+    if (t->wake_pending) {
+        t->wake_pending = 0;
+    } else if (rdtsc() < deadline) {
+        t->deadline = deadline;
+        t->state = T_BLOCKED;
+        t->flags |= TF_TIMED;
+        thread_t **pp = &c->sleepers;
+        while (*pp && (*pp)->deadline <= deadline) pp = &(*pp)->next;
+        t->next = *pp;
+        *pp = t;
+        schedule();
+        t->wake_pending = 0;
+    }
+    irq_restore(f);
+}
+
 /* thread_wake: makes t (of any core) ready (see wake_local); a remote t is
  * woken by a message to its core. Any context, its own core's interrupt
  * handlers included. */
@@ -388,6 +431,7 @@ TORO_SYM(switch_to);
 TORO_SYM(thread_entry);
 TORO_SYM(thread_yield);
 TORO_SYM(thread_block);
+TORO_SYM(thread_block_until);
 TORO_SYM(thread_sleep_us);
 TORO_SYM(thread_poll_idle);
 TORO_SYM(finish_switch);

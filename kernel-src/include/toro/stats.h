@@ -18,6 +18,7 @@ enum { CPU_OFFLINE = 0, CPU_RUNNING = 1, CPU_IDLE = 2, CPU_POLLING = 3, CPU_SPIN
 enum { T_FREE = 0, T_READY = 1, T_RUNNING = 2, T_BLOCKED = 3, T_SLEEPING = 4, T_EXITED = 5 };
 /* struct toro_thread.flags */
 #define TF_POLLING 0x01
+#define TF_TIMED   0x02   /* blocked with a deadline: also on its core's sleeper list */
 
 struct toro_cpu_stats {
     uint32_t cpu;            /* index, 0 = boot core */

@@ -29,6 +29,9 @@ void thread_poll_active(void);
 /* Block/wake (wakes across cores are messages to the owner core). */
 void thread_block(void);
 void thread_wake(thread_t *t);
+/* thread_block with a deadline (TSC; ~0 = none): returns on a wake or at the
+ * deadline, whichever comes first (see sched.c). */
+void thread_block_until(uint64_t deadline_tsc);
 
 /* Messages between cores: every core has one inbox. */
 struct toro_msg { uint32_t from; uint64_t a, b; };
