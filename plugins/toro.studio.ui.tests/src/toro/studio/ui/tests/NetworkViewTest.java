@@ -34,8 +34,8 @@ import toro.studio.ui.views.NetworkView;
 
 /**
  * The Network view, the Cores view's network columns and the Idle view's requests/s overlay on a running
- * kernel: the test-only fakenetstats target (made-up counters, TCP slots and a fake device, no network),
- * live from its telemetry v2 stream in real QEMU.
+ * kernel: the httpd kernel behind a forward with a real client, and the test-only fakenetstats target
+ * (made-up counters, TCP slots and a fake device), live from their telemetry v2 streams in real QEMU.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 public class NetworkViewTest {
@@ -58,6 +58,37 @@ public class NetworkViewTest {
 	@AfterAll
 	void stopEverything() {
 		Launches.terminateAll();
+	}
+
+	/**
+	 * The real thing: the httpd kernel launched from a configuration with a forward (user networking,
+	 * host port 0), a client on the host that GETs / through 127.0.0.1 and keeps its connection open,
+	 * and the Network view listing that connection as ESTABLISHED on the guest's port 80.
+	 */
+	@Test
+	void aLaunchWithAForwardServesAndTheNetworkViewListsTheConnection() throws Exception {
+		ILaunchConfigurationWorkingCopy wc = Launches.config(project, "httpd-forward", "MICROVM", 2).getWorkingCopy();
+		wc.setAttribute(LaunchAttributes.TARGET, "httpd");
+		wc.setAttribute(LaunchAttributes.NET_BACKEND, "USER");
+		wc.setAttribute(LaunchAttributes.NET_FORWARDS, List.of("0:80"));
+		ILaunch launch = Workbench.offUi(LAUNCH, () -> wc.doSave().launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
+		QemuLaunch q = (QemuLaunch) CoreModelSources.of(launch);
+		String forwards = launch.getProcesses()[0].getAttribute(LaunchAttributes.PROCESS_FORWARDS);
+		int port = Integer.parseInt(forwards.substring(0, forwards.indexOf(':')));
+		NetworkView net = (NetworkView) Workbench.page().showView(NetworkView.ID);
+		Workbench.waitUntil(() -> "the httpd kernel listening: " + net.connections(), BOOT,
+				() -> net.connections().stream().anyMatch(c -> c.state() == TcpState.LISTEN));
+		try (java.net.Socket client = new java.net.Socket("127.0.0.1", port)) {
+			client.setSoTimeout(30_000);
+			client.getOutputStream().write("GET / HTTP/1.1\r\nHost: toro\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			byte[] head = new byte[15];
+			int n = client.getInputStream().readNBytes(head, 0, head.length);
+			assertEquals("HTTP/1.1 200 OK", new String(head, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+			Workbench.waitUntil(() -> "the client's connection in the Network view: " + net.connections(), BOOT,
+					() -> net.connections().stream().anyMatch(c -> c.state() == TcpState.ESTABLISHED && "10.0.2.15:80".equals(c.local())));
+		} finally {
+			q.stop(Duration.ofSeconds(10));
+		}
 	}
 
 	@Test
