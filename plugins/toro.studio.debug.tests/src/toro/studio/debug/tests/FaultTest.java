@@ -64,13 +64,7 @@ class FaultTest {
         assertTrue(DebugSessionTest.alive(qemu) && DebugSessionTest.alive(gdb));
 
         ProcessHandle.of(qemu).ifPresent(ProcessHandle::destroyForcibly);
-        Ui.waitFor("the launch to end after QEMU died", Duration.ofSeconds(30), launch::isTerminated);
-        Ui.waitFor("gdb to be gone", Duration.ofSeconds(15), () -> !DebugSessionTest.alive(gdb));
-        Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
-                () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
-        Ui.waitFor("the run's private directory " + dir + " to be removed", Duration.ofSeconds(15),
-                () -> !java.nio.file.Files.exists(dir));
-        assertTrue(target.isTerminated());
+        endsCleanly(target, "QEMU died", gdb, dir);
     }
 
     @Test
@@ -84,8 +78,16 @@ class FaultTest {
         java.nio.file.Path dir = target.qemu().qemu().endpoints().dir();
 
         ProcessHandle.of(target.session().pid()).ifPresent(ProcessHandle::destroyForcibly);
-        Ui.waitFor("the launch to end after gdb died", Duration.ofSeconds(30), launch::isTerminated);
-        Ui.waitFor("QEMU to be gone", Duration.ofSeconds(15), () -> !DebugSessionTest.alive(qemu));
+        endsCleanly(target, "gdb died", qemu, dir);
+    }
+
+    /**
+     * After one of its processes was killed: the launch ends, the other process (pid) is gone, no gdb or
+     * QEMU is left, the run's private directory is removed and the target is terminated.
+     */
+    private void endsCleanly(ToroDebugTarget target, String what, long other, java.nio.file.Path dir) {
+        Ui.waitFor("the launch to end after " + what, Duration.ofSeconds(30), launch::isTerminated);
+        Ui.waitFor("process " + other + " to be gone", Duration.ofSeconds(15), () -> !DebugSessionTest.alive(other));
         Ui.waitFor("no gdb or QEMU left", Duration.ofSeconds(15), () -> Kernel.childTools().isEmpty(),
                 () -> "left: " + Kernel.childTools() + "; launches: " + Kernel.launches());
         Ui.waitFor("the run's private directory " + dir + " to be removed", Duration.ofSeconds(15),
