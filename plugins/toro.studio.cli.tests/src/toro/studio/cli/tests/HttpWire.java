@@ -58,19 +58,12 @@ final class HttpWire implements AutoCloseable {
 
 	/** @return the next response, its body read whole by Content-Length; null at EOF before a status line */
 	Response read() throws IOException {
-		String status = line();
-		if (status == null)
+		Map<String, String> headers = head();
+		if (headers == null)
 			return null;
-		String[] parts = status.split(" ", 3);
-		if (parts.length < 2 || !parts[0].startsWith("HTTP/1."))
-			throw new IOException("not an HTTP status line: " + status);
-		Map<String, String> headers = new TreeMap<>();
-		for (String h; !(h = line()).isEmpty();) {
-			int colon = h.indexOf(':');
-			headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
-		}
+		int status = Integer.parseInt(headers.remove(":status"));
 		int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-		return new Response(Integer.parseInt(parts[1]), headers, in.readNBytes(length));
+		return new Response(status, headers, in.readNBytes(length));
 	}
 
 	/**
@@ -92,13 +85,24 @@ final class HttpWire implements AutoCloseable {
 		return at;
 	}
 
-	/** @return the status line and headers of the next response, leaving its body unread */
+	/** @return the status (as ":status") and headers of the next response, leaving its body unread */
 	Map<String, String> readHead() throws IOException {
+		Map<String, String> headers = head();
+		if (headers == null)
+			throw new IOException("EOF before a status line");
+		return headers;
+	}
+
+	/** @return the status line's code as ":status" and the headers (lower-case names); null at EOF first */
+	private Map<String, String> head() throws IOException {
 		String status = line();
 		if (status == null)
-			throw new IOException("EOF before a status line");
+			return null;
+		String[] parts = status.split(" ", 3);
+		if (parts.length < 2 || !parts[0].startsWith("HTTP/1."))
+			throw new IOException("not an HTTP status line: " + status);
 		Map<String, String> headers = new TreeMap<>();
-		headers.put(":status", status.split(" ", 3)[1]);
+		headers.put(":status", parts[1]);
 		for (String h; !(h = line()).isEmpty();) {
 			int colon = h.indexOf(':');
 			headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
