@@ -9,7 +9,7 @@ set -eu
 # command:package pairs; one package may provide several commands
 NEEDS="java:openjdk-17-jdk-headless javac:openjdk-17-jdk-headless nasm:nasm gcc:gcc ld:binutils objcopy:binutils
 qemu-system-x86_64:qemu-system-x86 gdb:gdb xvfb-run:xvfb xauth:xauth ss:iproute2 ps:procps
-curl:curl unzip:unzip xdotool:xdotool debootstrap:debootstrap"
+curl:curl unzip:unzip xdotool:xdotool debootstrap:debootstrap wrk:wrk tc:iproute2"
 
 # Packages checked by name, because no command names them: libraries loaded at
 # run time, certificates and headers.
