@@ -12,6 +12,10 @@ import toro.studio.telemetry.NetView;
  * halts/s and wake-ups/s of all cores together, and the application's
  * requests/s of all cores (NaN while the kernel shows no network). Bounded: the oldest points go
  * first. Written by the telemetry thread, read by the UI.
+ *
+ * It also keeps the stress windows of the launch (a load generator running against the guest,
+ * {@link #beginStress}), on the same clock as the points, so that a chart can shade them behind the
+ * host-CPU line: the seed's stress-then-idle pattern, seen live.
  */
 public final class IdleHistory {
 	/**
@@ -21,12 +25,78 @@ public final class IdleHistory {
 	public record Point(long millis, double[] idle, double hostCpu, double halts, double wakeups, double requests) {
 	}
 
+	/**
+	 * A stress window: {@code startMillis} and {@code endMillis} on the points' clock ({@code endMillis}
+	 * is {@link Long#MAX_VALUE} while the load still runs); {@code label} says what ran, e.g.
+	 * "wrk -c 16, 10 s".
+	 */
+	public record Window(long startMillis, long endMillis, String label) {
+		/** Whether the load still runs. */
+		public boolean open() {
+			return endMillis == Long.MAX_VALUE;
+		}
+	}
+
 	/** The number of points kept (ten minutes at 10 Hz). */
 	public static final int CAPACITY = 6000;
+	/** The number of stress windows kept; older ones have left the points' span long before. */
+	public static final int WINDOWS = 64;
 
+	private final long originNanos;
 	private final Point[] ring = new Point[CAPACITY];
+	private final List<Window> windows = new ArrayList<>();
 	private int next;
 	private long count;
+
+	/** A history whose clock starts now. */
+	public IdleHistory() {
+		this(System.nanoTime());
+	}
+
+	/** A history whose clock (the points' {@code millis}) starts at {@code originNanos} of {@link System#nanoTime}. */
+	public IdleHistory(long originNanos) {
+		this.originNanos = originNanos;
+	}
+
+	/** Now, in milliseconds on this history's clock. */
+	public long millisNow() {
+		return (System.nanoTime() - originNanos) / 1_000_000;
+	}
+
+	/** Opens a stress window that starts now; end it with {@link #endStress}. */
+	public synchronized Window beginStress(String label) {
+		Window w = new Window(millisNow(), Long.MAX_VALUE, label);
+		if (windows.size() == WINDOWS)
+			windows.remove(0);
+		windows.add(w);
+		return w;
+	}
+
+	/**
+	 * Closes {@code w}, opened by {@link #beginStress}, now, and returns the closed window; closing it
+	 * again changes nothing (and returns {@code w}).
+	 */
+	public synchronized Window endStress(Window w) {
+		int i = windows.indexOf(w);
+		if (i < 0 || !w.open())
+			return w;
+		Window closed = new Window(w.startMillis(), millisNow(), w.label());
+		windows.set(i, closed);
+		return closed;
+	}
+
+	/** The stress windows, oldest first. */
+	public synchronized List<Window> windows() {
+		return List.copyOf(windows);
+	}
+
+	/** Whether {@code millis} falls in one of {@code windows} (an open window reaches every later time). */
+	public static boolean stressed(List<Window> windows, long millis) {
+		for (Window w : windows)
+			if (millis >= w.startMillis() && millis <= w.endMillis())
+				return true;
+		return false;
+	}
 
 	/** Adds a point made from the model's current core and network views ({@code nets} empty: no network). */
 	public void record(long millis, List<CoreView> cores, List<NetView> nets, double hostCpu) {
@@ -66,17 +136,19 @@ public final class IdleHistory {
 	}
 
 	/**
-	 * All points kept, as CSV: time_s, idle_cpuN..., host_cpu, halts_per_s, wakeups_per_s, and requests_per_s when
-	 * some point has it.
+	 * All points kept, as CSV: time_s, idle_cpuN..., host_cpu, halts_per_s, wakeups_per_s, requests_per_s when
+	 * some point has it, and stress (1 inside a stress window, else 0) when there has been one.
 	 */
 	public String toCsv() {
 		List<Point> points = last(CAPACITY);
+		List<Window> stress = windows();
 		int cores = points.stream().mapToInt(p -> p.idle().length).max().orElse(0);
 		StringBuilder b = new StringBuilder("time_s");
 		for (int i = 0; i < cores; i++)
 			b.append(",idle_cpu").append(i);
 		boolean requests = points.stream().anyMatch(p -> !Double.isNaN(p.requests()));
-		b.append(",host_cpu_percent,halts_per_s,wakeups_per_s").append(requests ? ",requests_per_s\n" : "\n");
+		b.append(",host_cpu_percent,halts_per_s,wakeups_per_s").append(requests ? ",requests_per_s" : "")
+				.append(stress.isEmpty() ? "\n" : ",stress\n");
 		for (Point p : points) {
 			b.append(String.format(java.util.Locale.ROOT, "%.3f", p.millis() / 1000.0));
 			for (int i = 0; i < cores; i++)
@@ -85,6 +157,8 @@ public final class IdleHistory {
 			b.append(',').append(fmt(p.halts())).append(',').append(fmt(p.wakeups()));
 			if (requests)
 				b.append(',').append(Double.isNaN(p.requests()) ? "" : fmt(p.requests()));
+			if (!stress.isEmpty())
+				b.append(',').append(stressed(stress, p.millis()) ? '1' : '0');
 			b.append('\n');
 		}
 		return b.toString();

@@ -65,7 +65,7 @@ public final class QemuLaunch implements CoreModelSource {
 	private final QemuStreams streams;
 	private final QemuRuntimeProcess process;
 	private final CoreModel model = new CoreModel();
-	private final IdleHistory history = new IdleHistory();
+	private final IdleHistory history;
 	private final AtomicLong version = new AtomicLong();
 	private final long startNanos;
 	private final long qemuStartedNanos = System.nanoTime();
@@ -79,8 +79,9 @@ public final class QemuLaunch implements CoreModelSource {
 		this.image = image;
 		this.qemu = qemu;
 		this.startNanos = startNanos;
+		this.history = new IdleHistory(startNanos);
 		this.streams = new QemuStreams(qemu.consoleInput());
-		this.process = new QemuRuntimeProcess(launch, qemu, streams, "QEMU " + image.getFileName() + " (" + settings.cpus() + " cores, pid " + qemu.pid() + ")");
+		this.process = new QemuRuntimeProcess(this, launch, qemu, streams, "QEMU " + image.getFileName() + " (" + settings.cpus() + " cores, pid " + qemu.pid() + ")");
 	}
 
 	/**
@@ -212,7 +213,7 @@ public final class QemuLaunch implements CoreModelSource {
 		if (host == null)
 			host = new HostCpuSampler(qemu.pid());
 		double cpu = qemu.exit().isDone() ? Double.NaN : host.sampleTotalPercent();
-		history.record((System.nanoTime() - startNanos) / 1_000_000, model.cores(), model.hasNetwork() ? model.net() : List.of(), cpu);
+		history.record(history.millisNow(), model.cores(), model.hasNetwork() ? model.net() : List.of(), cpu);
 		version.incrementAndGet();
 	}
 
@@ -254,6 +255,24 @@ public final class QemuLaunch implements CoreModelSource {
 	@Override
 	public long version() {
 		return version.get();
+	}
+
+	/**
+	 * The run of a kernel that {@code launch} holds (through its QEMU process), or null. Unlike
+	 * {@link CoreModelSources#of}, this is the running kernel even while a debug session has the views
+	 * reading a stopped state.
+	 */
+	public static QemuLaunch of(ILaunch launch) {
+		if (launch != null)
+			for (IProcess p : launch.getProcesses())
+				if (p instanceof QemuRuntimeProcess r)
+					return r.session();
+		return null;
+	}
+
+	/** Writes {@code line} to the console as one of the runner's messages (the error stream), after what is there. */
+	public void message(String line) {
+		streams.messages().append(line.endsWith("\n") ? line : line + "\n");
 	}
 
 	/** The running QEMU (console, telemetry, QMP, gdb stub, exit). */

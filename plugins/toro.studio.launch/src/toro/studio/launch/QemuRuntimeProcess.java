@@ -22,6 +22,7 @@ import toro.studio.qemu.QemuProcess;
  * guest wrote one, else QEMU's own status.
  */
 final class QemuRuntimeProcess extends PlatformObject implements IProcess {
+	private final QemuLaunch session;
 	private final ILaunch launch;
 	private final QemuProcess qemu;
 	private final QemuStreams streams;
@@ -29,7 +30,8 @@ final class QemuRuntimeProcess extends PlatformObject implements IProcess {
 	private final Map<String, String> attributes = new HashMap<>();
 	private volatile ExitStatus exit;
 
-	QemuRuntimeProcess(ILaunch launch, QemuProcess qemu, QemuStreams streams, String label) {
+	QemuRuntimeProcess(QemuLaunch session, ILaunch launch, QemuProcess qemu, QemuStreams streams, String label) {
+		this.session = session;
 		this.launch = launch;
 		this.qemu = qemu;
 		this.streams = streams;
@@ -103,5 +105,10 @@ final class QemuRuntimeProcess extends PlatformObject implements IProcess {
 	@Override
 	public void terminate() throws DebugException {
 		qemu.stop();
+	}
+
+	/** The run of the kernel this process is the console of. */
+	QemuLaunch session() {
+		return session;
 	}
 }

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URL;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -22,20 +21,13 @@ import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
-import org.eclipse.debug.ui.AbstractDebugView;
 import org.eclipse.debug.ui.DebugUITools;
-import org.eclipse.debug.ui.IDebugUIConstants;
-import org.eclipse.jface.viewers.TreePath;
-import org.eclipse.jface.viewers.TreeSelection;
-import org.eclipse.jface.viewers.Viewer;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Event;
-import org.eclipse.swt.widgets.Menu;
-import org.eclipse.swt.widgets.MenuItem;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.ui.console.TextConsole;
 import org.junit.jupiter.api.Test;
@@ -188,30 +180,13 @@ public class LaunchUiTest {
 			Workbench.waitUntil("the forward named in the console", Duration.ofSeconds(90),
 					() -> console.getDocument().get().contains("Forwarding tcp 127.0.0.1:" + port + " to guest port 80"));
 			String item = "Open in Browser: http://127.0.0.1:" + port + "/ (guest port 80)";
-			assertTrue(debugViewMenu(launch).contains(item), () -> item + " in the Debug view's menu");
+			assertTrue(Launches.debugViewMenu(launch).contains(item), () -> item + " in the Debug view's menu");
 			process.terminate();
 			Workbench.waitUntil("the QEMU process to end", Duration.ofSeconds(30), process::isTerminated);
 			assertEquals(List.of(), OpenInBrowserItems.pages(launch), "nothing to open once QEMU has ended");
-			assertFalse(debugViewMenu(launch).stream().anyMatch(l -> l.startsWith("Open in Browser")), "no item once QEMU has ended");
+			assertFalse(Launches.debugViewMenu(launch).stream().anyMatch(l -> l.startsWith("Open in Browser")), "no item once QEMU has ended");
 		} finally {
 			Launches.terminateAll();
-		}
-	}
-
-	/** @return the labels of the Debug view's context menu with {@code launch} selected there, as a right-click shows them. */
-	private static List<String> debugViewMenu(ILaunch launch) throws Exception {
-		AbstractDebugView view = (AbstractDebugView) Workbench.page().showView(IDebugUIConstants.ID_DEBUG_VIEW);
-		Viewer viewer = view.getViewer();
-		Workbench.waitUntil("the launch selected in the Debug view", Duration.ofSeconds(30), () -> {
-			viewer.setSelection(new TreeSelection(new TreePath(new Object[] { launch })), true);
-			return DebugUITools.getDebugContext() == launch;
-		});
-		Menu menu = viewer.getControl().getMenu();
-		menu.notifyListeners(SWT.Show, new Event());
-		try {
-			return Arrays.stream(menu.getItems()).map(MenuItem::getText).toList();
-		} finally {
-			menu.notifyListeners(SWT.Hide, new Event());
 		}
 	}
 

@@ -1,6 +1,8 @@
 package toro.studio.ui.tests;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 import org.eclipse.core.resources.IProject;
 import org.eclipse.debug.core.DebugPlugin;
@@ -9,6 +11,16 @@ import org.eclipse.debug.core.ILaunchConfiguration;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
 import org.eclipse.debug.core.model.IProcess;
+import org.eclipse.debug.ui.AbstractDebugView;
+import org.eclipse.debug.ui.DebugUITools;
+import org.eclipse.debug.ui.IDebugUIConstants;
+import org.eclipse.jface.viewers.TreePath;
+import org.eclipse.jface.viewers.TreeSelection;
+import org.eclipse.jface.viewers.Viewer;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Menu;
+import org.eclipse.swt.widgets.MenuItem;
 
 import toro.studio.launch.CoreModelSources;
 import toro.studio.launch.LaunchAttributes;
@@ -47,6 +59,23 @@ final class Launches {
 					// the process ended meanwhile
 				}
 			}
+		}
+	}
+
+	/** @return the labels of the Debug view's context menu with {@code launch} selected there, as a right-click shows them. */
+	static List<String> debugViewMenu(ILaunch launch) throws Exception {
+		AbstractDebugView view = (AbstractDebugView) Workbench.page().showView(IDebugUIConstants.ID_DEBUG_VIEW);
+		Viewer viewer = view.getViewer();
+		Workbench.waitUntil("the launch selected in the Debug view", Duration.ofSeconds(30), () -> {
+			viewer.setSelection(new TreeSelection(new TreePath(new Object[] { launch })), true);
+			return DebugUITools.getDebugContext() == launch;
+		});
+		Menu menu = viewer.getControl().getMenu();
+		menu.notifyListeners(SWT.Show, new Event());
+		try {
+			return Arrays.stream(menu.getItems()).map(MenuItem::getText).toList();
+		} finally {
+			menu.notifyListeners(SWT.Hide, new Event());
 		}
 	}
 }

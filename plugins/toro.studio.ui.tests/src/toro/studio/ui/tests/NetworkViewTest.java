@@ -11,6 +11,7 @@ import java.util.List;
 import org.eclipse.core.resources.IProject;
 import org.eclipse.core.resources.ResourcesPlugin;
 import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.debug.core.ILaunch;
 import org.eclipse.debug.core.ILaunchConfigurationWorkingCopy;
 import org.eclipse.debug.core.ILaunchManager;
@@ -23,11 +24,15 @@ import org.junit.jupiter.api.TestInstance.Lifecycle;
 
 import toro.studio.core.KernelProjects;
 import toro.studio.launch.CoreModelSources;
+import toro.studio.launch.IdleHistory;
+import toro.studio.launch.StressRun;
 import toro.studio.launch.LaunchAttributes;
 import toro.studio.launch.QemuLaunch;
 import toro.studio.telemetry.ConnSample;
 import toro.studio.telemetry.TcpState;
 import toro.studio.ui.ToroPerspective;
+import toro.studio.ui.launch.OpenInBrowserItems;
+import toro.studio.ui.launch.StressItems;
 import toro.studio.ui.views.CoresView;
 import toro.studio.ui.views.IdleView;
 import toro.studio.ui.views.NetworkView;
@@ -86,6 +91,55 @@ public class NetworkViewTest {
 			assertEquals("HTTP/1.1 200 OK", new String(head, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
 			Workbench.waitUntil(() -> "the client's connection in the Network view: " + net.connections(), BOOT,
 					() -> net.connections().stream().anyMatch(c -> c.state() == TcpState.ESTABLISHED && "10.0.2.15:80".equals(c.local())));
+		} finally {
+			q.stop(Duration.ofSeconds(10));
+		}
+	}
+
+	/**
+	 * "Stress..." from the Debug view on a running httpd launch: real wrk through the forward for 3 s;
+	 * the Idle view shades one closed window that long, the kernel counted the requests inside it, the
+	 * console has wrk's figures, and the chart exports with the shade.
+	 */
+	@Test
+	void stressFromTheDebugViewShadesItsWindowOnTheIdleChart() throws Exception {
+		ILaunchConfigurationWorkingCopy wc = Launches.config(project, "httpd-stress", "MICROVM", 2).getWorkingCopy();
+		wc.setAttribute(LaunchAttributes.TARGET, "httpd");
+		wc.setAttribute(LaunchAttributes.NET_BACKEND, "USER");
+		wc.setAttribute(LaunchAttributes.NET_FORWARDS, List.of("0:80"));
+		ILaunch launch = Workbench.offUi(LAUNCH, () -> wc.doSave().launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
+		QemuLaunch q = QemuLaunch.of(launch);
+		try {
+			OpenInBrowserItems.Page page = OpenInBrowserItems.pages(launch).get(0);
+			assertTrue(Launches.debugViewMenu(launch).contains(StressItems.label(page)), "the Debug view offers the stress item");
+			NetworkView net = (NetworkView) Workbench.page().showView(NetworkView.ID);
+			Workbench.waitUntil(() -> "the httpd kernel listening: " + net.connections(), BOOT,
+					() -> net.connections().stream().anyMatch(c -> c.state() == TcpState.LISTEN));
+			IdleView idle = (IdleView) Workbench.page().showView(IdleView.ID);
+			idle.setRequestsOverlay(true);
+			StringBuffer messages = new StringBuffer();
+			q.process().getStreamsProxy().getErrorStreamMonitor().addListener((text, monitor) -> messages.append(text));
+			Job job = StressItems.schedule(launch, page.url().getPort(), new StressRun.Plan(3, 4, "/"));
+			Workbench.waitUntil("the stress job to end", Duration.ofSeconds(60), () -> job.getResult() != null);
+			assertTrue(job.getResult().isOK(), String.valueOf(job.getResult()));
+			Workbench.waitUntil(() -> "one closed stress window in the Idle view: " + idle.stressWindows(), BOOT,
+					() -> idle.stressWindows().size() == 1 && !idle.stressWindows().get(0).open());
+			IdleHistory.Window w = idle.stressWindows().get(0);
+			assertTrue(w.endMillis() - w.startMillis() >= 3000, "the window spans wrk's 3 s: " + w);
+			assertTrue(q.history().last(IdleHistory.CAPACITY).stream()
+					.anyMatch(p -> IdleHistory.stressed(List.of(w), p.millis()) && p.requests() > 0),
+					() -> "the kernel's own requests/s are up inside " + w + ": " + q.history().last(IdleHistory.CAPACITY).stream()
+							.filter(p -> p.millis() > w.startMillis() - 2000 && p.millis() < w.endMillis() + 2000)
+							.map(p -> p.millis() + "=" + p.requests()).toList());
+			assertTrue(messages.toString().matches("(?s).*stress: .*requests/s.* 0 errors.*"), messages::toString);
+			Path csv = Files.createTempFile("toro-idle-stress", ".csv");
+			idle.exportCsv(csv);
+			List<String> rows = Files.readAllLines(csv);
+			Files.delete(csv);
+			assertTrue(rows.get(0).endsWith(",requests_per_s,stress"), rows.get(0));
+			assertTrue(rows.stream().anyMatch(r -> r.endsWith(",1")), "some rows are inside the window");
+			Workbench.pump(1000);
+			idle.exportPng(Workbench.screenshots().resolve("ide-idle-stress.png"));
 		} finally {
 			q.stop(Duration.ofSeconds(10));
 		}

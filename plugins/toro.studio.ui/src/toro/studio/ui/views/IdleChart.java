@@ -9,7 +9,9 @@ import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.Rectangle;
 
+import toro.studio.launch.IdleHistory;
 import toro.studio.launch.IdleHistory.Point;
+import toro.studio.launch.IdleHistory.Window;
 
 /**
  * Draws the Idle view's line chart with plain SWT: each core's idle % over
@@ -17,13 +19,18 @@ import toro.studio.launch.IdleHistory.Point;
  * black line, on a 0-100 % scale (host CPU above 100 % is clipped and
  * its true value is in the view's figures), and on request the application's
  * requests/s as a dark green line on its own scale (0 to the largest value on
- * show, written in the legend). Used for the screen and for PNG export alike.
+ * show, written in the legend). The launch's stress windows (a load running
+ * against the guest) are shaded behind the lines, so that the host CPU's rise
+ * under load and its fall after it read at a glance. Used for the screen and
+ * for PNG export alike.
  */
 final class IdleChart {
 	private static final int[][] PALETTE = { { 31, 119, 180 }, { 255, 127, 14 }, { 44, 160, 44 }, { 214, 39, 40 },
 			{ 148, 103, 189 }, { 140, 86, 75 }, { 227, 119, 194 }, { 23, 190, 207 } };
 	/** The requests/s overlay's colour: apart from the cores' palette and the host CPU's black. */
 	private static final Color REQUESTS = new Color(0, 100, 0);
+	/** The stress windows' shade: light, so that every line stays readable over it. */
+	private static final Color STRESS = new Color(255, 228, 196);
 	private static final int LEFT = 40, TOP = 8, RIGHT = 110, BOTTOM = 20;
 	/** Horizontal pixels per point. */
 	static final int STEP = 2;
@@ -42,12 +49,14 @@ final class IdleChart {
 	 * drawn once into {@code background} and copied; only the lines are drawn
 	 * on every refresh (text drawing is what costs on GTK).
 	 */
-	static void paint(GC gc, Rectangle area, List<Point> points, Background background, boolean requests) {
+	static void paint(GC gc, Rectangle area, List<Point> points, List<Window> stress, Background background,
+			boolean requests) {
 		int cores = points.stream().mapToInt(p -> p.idle().length).max().orElse(0);
 		gc.drawImage(background.get(gc.getDevice(), area.width, area.height, cores, requests), area.x, area.y);
 		gc.setAntialias(SWT.OFF);
 		int x0 = area.x + LEFT, y0 = area.y + TOP;
 		int w = Math.max(1, area.width - LEFT - RIGHT), h = Math.max(1, area.height - TOP - BOTTOM);
+		shade(gc, points, stress, x0, y0, w, h);
 		for (int c = 0; c < cores; c++) {
 			gc.setForeground(color(c));
 			int core = c;
@@ -57,6 +66,28 @@ final class IdleChart {
 		polyline(gc, points, x0, y0, w, h, Point::hostCpu);
 		if (requests)
 			requests(gc, area, points, x0, y0, w, h, cores);
+	}
+
+	/**
+	 * Shades each run of points that lies in a stress window, from its first
+	 * point to its last, over the chart's whole height, under the lines.
+	 */
+	private static void shade(GC gc, List<Point> points, List<Window> stress, int x0, int y0, int w, int h) {
+		if (stress.isEmpty())
+			return;
+		int first = Math.max(0, points.size() - capacity(w + LEFT + RIGHT));
+		gc.setBackground(STRESS);
+		int runStart = -1;
+		for (int i = first; i <= points.size(); i++) {
+			boolean in = i < points.size() && IdleHistory.stressed(stress, points.get(i).millis());
+			if (in && runStart < 0)
+				runStart = i;
+			if (!in && runStart >= 0) {
+				int xa = x0 + (runStart - first) * STEP, xb = x0 + (i - 1 - first) * STEP;
+				gc.fillRectangle(xa, y0, Math.max(STEP, xb - xa), h);
+				runStart = -1;
+			}
+		}
 	}
 
 	/** The requests/s line, scaled so that the largest value on show is the top of the chart. */
@@ -121,7 +152,8 @@ final class IdleChart {
 			gc.drawLine(x0, y, x0 + w, y);
 			gc.drawString(pct + "%", area.x + 4, y - 7, true);
 		}
-		gc.drawString("idle % per core; host CPU of QEMU (black)" + (requests ? "; requests/s (green, own scale)" : ""), x0,
+		gc.drawString("idle % per core; host CPU of QEMU (black)" + (requests ? "; requests/s (green, own scale)" : "")
+				+ "; stress shaded", x0,
 				y0 + h + 3, true);
 		int lx = area.x + area.width - RIGHT + 8;
 		for (int c = 0; c < cores; c++)

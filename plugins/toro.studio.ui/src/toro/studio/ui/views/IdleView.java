@@ -29,12 +29,14 @@ import org.eclipse.ui.part.ViewPart;
 import toro.studio.launch.CoreModelSource;
 import toro.studio.launch.IdleHistory;
 import toro.studio.launch.IdleHistory.Point;
+import toro.studio.launch.IdleHistory.Window;
 
 /**
  * The Idle view: each core's idle % over time as a live line chart, with the
  * host CPU of the QEMU process beside it (the figure top shows) and the
  * halts/s and wake-ups/s of all cores; a toolbar toggle overlays the
- * application's requests/s (from toro_net_stats.requests); the history
+ * application's requests/s (from toro_net_stats.requests); the launch's
+ * stress windows ("Stress for N s" in the Debug view) are shaded; the history
  * exports to CSV and PNG.
  */
 public final class IdleView extends ViewPart {
@@ -49,6 +51,7 @@ public final class IdleView extends ViewPart {
 	private SourceTracker tracker;
 	private IdleHistory history;
 	private List<Point> points = List.of();
+	private List<Window> stress = List.of();
 	private final IdleChart.Background background = new IdleChart.Background();
 	private boolean requests;
 	private Action requestsToggle;
@@ -61,7 +64,7 @@ public final class IdleView extends ViewPart {
 		figures.setText("No Toro launch yet: run a kernel (Run As > Toro Kernel).");
 		canvas = new Canvas(parent, SWT.NO_BACKGROUND);
 		canvas.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
-		canvas.addPaintListener(e -> IdleChart.paint(e.gc, canvas.getClientArea(), points, background, requests));
+		canvas.addPaintListener(e -> IdleChart.paint(e.gc, canvas.getClientArea(), points, stress, background, requests));
 		IToolBarManager bar = getViewSite().getActionBars().getToolBarManager();
 		requestsToggle = new Action("Requests/s", IAction.AS_CHECK_BOX) {
 			@Override
@@ -90,6 +93,7 @@ public final class IdleView extends ViewPart {
 	private void show(CoreModelSource source) {
 		history = source.history();
 		points = history.last(IdleChart.capacity(canvas.getClientArea().width));
+		stress = history.windows();
 		if (!points.isEmpty()) {
 			Point p = points.get(points.size() - 1);
 			double idle = 0;
@@ -133,6 +137,11 @@ public final class IdleView extends ViewPart {
 		return points.isEmpty() ? Double.NaN : points.get(points.size() - 1).requests();
 	}
 
+	/** The stress windows on show, oldest first. */
+	public List<Window> stressWindows() {
+		return stress;
+	}
+
 	/** The number of samples in the history on show (0 if none). */
 	public long samples() {
 		return history == null ? 0 : history.count();
@@ -150,7 +159,7 @@ public final class IdleView extends ViewPart {
 		GC gc = new GC(image);
 		IdleChart.Background own = new IdleChart.Background();
 		try {
-			IdleChart.paint(gc, image.getBounds(), points, own, requests);
+			IdleChart.paint(gc, image.getBounds(), points, stress, own, requests);
 		} finally {
 			gc.dispose();
 			own.dispose();
