@@ -12,7 +12,8 @@ final class BenchCommand implements Command {
 		return List.of(
 				new BenchBuild(),
 				new BenchBootCommand(),
-				new BenchIdleCommand());
+				new BenchIdleCommand(),
+				new BenchHttpCommand());
 	}
 
 	@Override
