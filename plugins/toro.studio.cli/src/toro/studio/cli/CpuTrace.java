@@ -117,24 +117,16 @@ final class CpuTrace implements AutoCloseable {
 
 	/**
 	 * seconds_to_idle: the time from {@code stressEnd} to the first sample boundary {@code t} after it
-	 * such that the process's mean CPU over ({@code t}, {@code t} + {@value #IDLE_HOLD_SECONDS} s] is
-	 * below {@value #IDLE_PERCENT} % of a core, and every such later window until {@code until} is too
-	 * ("stays below"). NaN when that never happens before {@code until}.
+	 * from which the process's CPU stays below {@value #IDLE_PERCENT} % of a core for
+	 * {@value #IDLE_HOLD_SECONDS} s, i.e. its mean over ({@code t}, {@code t} + {@value #IDLE_HOLD_SECONDS} s]
+	 * is below that. NaN when no such window ends before {@code until}.
 	 */
 	static double secondsToIdle(List<Sample> samples, double stressEnd, double until) {
-		double found = Double.NaN;
-		for (int i = 0; i < samples.size(); i++) {
-			double t = samples.get(i).startSeconds();
-			if (t < stressEnd || t + IDLE_HOLD_SECONDS > until)
-				continue;
-			double m = mean(samples, t, t + IDLE_HOLD_SECONDS);
-			if (m < IDLE_PERCENT) {
-				if (Double.isNaN(found))
-					found = t - stressEnd;
-			} else {
-				found = Double.NaN; // it rose again: idle had not been reached for good
-			}
+		for (Sample s : samples) {
+			double t = s.startSeconds();
+			if (t >= stressEnd && t + IDLE_HOLD_SECONDS <= until && mean(samples, t, t + IDLE_HOLD_SECONDS) < IDLE_PERCENT)
+				return t - stressEnd;
 		}
-		return found;
+		return Double.NaN;
 	}
 }
