@@ -2,6 +2,7 @@ package toro.studio.qemu.tests;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import toro.studio.qemu.Accel;
 import toro.studio.qemu.Forward;
@@ -92,6 +94,15 @@ class LinuxGuestTest {
 	 * crawls for two minutes and then stops with a KVM emulation failure of lock cmpxchg16b in the slab
 	 * allocator; TCG reaches READY in about 3 s there.
 	 */
+	@Test
+	void pathsHttpdWouldNotServeAsWrittenAreRefusedBeforeAnyDownload(@TempDir Path dir) {
+		for (Map<String, byte[]> bad : List.of(Map.of("bytes", new byte[1]), Map.of("/.htpasswd", new byte[1]), Map.of("/a%20b", new byte[1]),
+				Map.of("/a/../b", new byte[1]), Map.of("/a", new byte[1], "/a/b", new byte[1]), Map.of("/", new byte[1], "/index.html", new byte[1]))) {
+			assertThrows(IllegalArgumentException.class, () -> LinuxGuest.prepare(dir, bad), bad.keySet().toString());
+		}
+		assertEquals(0, dir.toFile().list().length, "nothing fetched for a refused path");
+	}
+
 	private static void servesTheSameBytes(Machine machine) throws Exception {
 		LinuxGuest guest = prepared();
 		QemuConfig base = QemuConfig.defaults(Path.of("unused")).withMachine(machine).withAccel(Accel.TCG).withCpus(2).withMemoryMiB(256)

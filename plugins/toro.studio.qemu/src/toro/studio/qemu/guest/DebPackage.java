@@ -84,9 +84,9 @@ record DebPackage(String name, String version, Path root) {
 		if (r.status != 0) {
 			if (r.output.contains("Unable to locate package") || r.output.contains("has no installation candidate"))
 				throw new LinuxGuestException("apt does not know the package " + name + " (its package lists are missing or stale): run"
-						+ " `apt-get update` as root, then again", true);
+						+ " `apt-get update` as root and try again", true);
 			throw new LinuxGuestException("cannot download " + name + " from the Debian mirrors (`apt-get download " + name + "` said: "
-					+ lastError(r.output) + "); check the network and /etc/apt/sources.list, run `apt-get update` as root, then again", true);
+					+ lastError(r.output) + "); check the network and /etc/apt/sources.list, run `apt-get update` as root and try again", true);
 		}
 		try (DirectoryStream<Path> debs = Files.newDirectoryStream(dir, name + "_*.deb")) {
 			for (Path deb : debs)
