@@ -15,7 +15,13 @@ public enum NetBackend {
 	 * A tap device that the caller created and configured beforehand (for benchmarks, in a network
 	 * namespace of its own). QEMU only opens it: it never runs an ifup script.
 	 */
-	TAP;
+	TAP,
+	/**
+	 * The guest's Ethernet frames as UDP datagrams between two ports of 127.0.0.1 (QEMU's socket
+	 * netdev): a wire that another program carries, e.g. a test's lossy one between the guest and a
+	 * second QEMU that holds user networking.
+	 */
+	UDP;
 
 	/**
 	 * @return the backend named {@code name} (none, user, tap; any case)
@@ -25,7 +31,7 @@ public enum NetBackend {
 		try {
 			return valueOf(name.trim().toUpperCase(Locale.ROOT));
 		} catch (IllegalArgumentException e) {
-			throw new IllegalArgumentException("unknown network backend '" + name + "'; use none, user or tap");
+			throw new IllegalArgumentException("unknown network backend '" + name + "'; use none, user, tap or udp");
 		}
 	}
 }

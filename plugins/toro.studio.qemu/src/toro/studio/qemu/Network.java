@@ -12,20 +12,37 @@ import java.util.regex.Pattern;
  * creates or configures a host interface: user networking lives inside QEMU, and a tap device must
  * exist before the run.
  *
- * @param backend  none, user or tap
+ * @param backend  none, user, tap or udp
  * @param tap      the tap device's name for {@link NetBackend#TAP}, else null
  * @param forwards port forwards (user networking only), each bound to 127.0.0.1
+ * @param wire     the two 127.0.0.1 ports of {@link NetBackend#UDP}, else null
  */
-public record Network(NetBackend backend, String tap, List<Forward> forwards) {
+public record Network(NetBackend backend, String tap, List<Forward> forwards, UdpWire wire) {
+	/**
+	 * The UDP ports of a {@link NetBackend#UDP} network, both on 127.0.0.1: QEMU receives the guest's
+	 * incoming frames on {@code localPort} and sends its outgoing ones to {@code remotePort}.
+	 */
+	public record UdpWire(int localPort, int remotePort) {
+		public UdpWire {
+			if (localPort < 1 || localPort > 65535 || remotePort < 1 || remotePort > 65535 || localPort == remotePort)
+				throw new IllegalArgumentException("a UDP wire needs two different ports in 1..65535, not " + localPort + " and " + remotePort);
+		}
+	}
+
 	/** No network device at all. */
 	public static final Network NONE = new Network(NetBackend.NONE, null, List.of());
 	/** A Linux interface name: at most 15 characters, none that QEMU's option syntax or a path would misread. */
 	private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
+	/** A network without a UDP wire: none, user or tap. */
+	public Network(NetBackend backend, String tap, List<Forward> forwards) {
+		this(backend, tap, forwards, null);
+	}
+
 	/** Checks the combination; each message says what to change. */
 	public Network {
 		if (backend == null)
-			throw new IllegalArgumentException("a network needs a backend: none, user or tap");
+			throw new IllegalArgumentException("a network needs a backend: none, user, tap or udp");
 		forwards = forwards == null ? List.of() : List.copyOf(forwards);
 		if (backend == NetBackend.TAP) {
 			if (tap == null || !IFNAME.matcher(tap).matches())
@@ -34,6 +51,9 @@ public record Network(NetBackend backend, String tap, List<Forward> forwards) {
 		} else if (tap != null) {
 			throw new IllegalArgumentException("a tap device name belongs to the tap backend only, not " + backend.name().toLowerCase());
 		}
+		if ((backend == NetBackend.UDP) != (wire != null))
+			throw new IllegalArgumentException(backend == NetBackend.UDP ? "the udp backend needs its two ports"
+					: "UDP ports belong to the udp backend only, not " + backend.name().toLowerCase());
 		if (!forwards.isEmpty() && backend != NetBackend.USER)
 			throw new IllegalArgumentException("port forwards need user networking, not " + backend.name().toLowerCase()
 					+ ": choose the user backend, or remove the forwards");
@@ -51,6 +71,11 @@ public record Network(NetBackend backend, String tap, List<Forward> forwards) {
 	/** @return the existing tap device {@code name}. */
 	public static Network tap(String name) {
 		return new Network(NetBackend.TAP, name, List.of());
+	}
+
+	/** @return the guest's frames over UDP: received on 127.0.0.1:{@code localPort}, sent to 127.0.0.1:{@code remotePort}. */
+	public static Network udp(int localPort, int remotePort) {
+		return new Network(NetBackend.UDP, null, List.of(), new UdpWire(localPort, remotePort));
 	}
 
 	/** @return whether the guest gets a network device. */
@@ -87,7 +112,7 @@ public record Network(NetBackend backend, String tap, List<Forward> forwards) {
 			while (!used.add(f.protocol() + ":" + port));
 			out.add(f.withHostPort(port));
 		}
-		return new Network(backend, tap, out);
+		return new Network(backend, tap, out, wire);
 	}
 
 	/** @return the TCP forwards that reach guest port {@code guestPort}, in order. */

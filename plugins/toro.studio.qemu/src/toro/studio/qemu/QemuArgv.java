@@ -80,7 +80,8 @@ public final class QemuArgv {
 	/**
 	 * Adds the network backend and the machine's virtio-net device; nothing for {@link NetBackend#NONE}.
 	 * User networking binds every forward to 127.0.0.1 ({@link Forward#hostfwd()}); tap opens the named,
-	 * existing device with QEMU's ifup and ifdown scripts off, so the host's interfaces are left as they are.
+	 * existing device with QEMU's ifup and ifdown scripts off, so the host's interfaces are left as they are;
+	 * udp sends and receives frames on two ports of 127.0.0.1 only.
 	 */
 	private static void network(List<String> a, Network n, Machine m) {
 		if (!n.enabled())
@@ -90,6 +91,9 @@ public final class QemuArgv {
 			netdev.append("user,id=").append(NETDEV);
 			for (Forward f : n.forwards())
 				netdev.append(",hostfwd=").append(f.hostfwd());
+		} else if (n.backend() == NetBackend.UDP) {
+			netdev.append("socket,id=").append(NETDEV).append(",udp=127.0.0.1:").append(n.wire().remotePort())
+					.append(",localaddr=127.0.0.1:").append(n.wire().localPort());
 		} else {
 			netdev.append("tap,id=").append(NETDEV).append(",ifname=").append(n.tap()).append(",script=no,downscript=no");
 		}

@@ -100,6 +100,13 @@ class NetworkArgvTest {
 				"virtio-net-pci,netdev=n0,disable-legacy=on"), netPart(argv(Machine.Q35, n)));
 	}
 
+	/** The udp wire: QEMU's socket netdev, both ends on 127.0.0.1, with the machine's device as for the others. */
+	@Test
+	void aUdpWireIsASocketNetdevOnLoopback() {
+		assertEquals(List.of("-netdev", "socket,id=n0,udp=127.0.0.1:5001,localaddr=127.0.0.1:5000", "-device",
+				"virtio-net-pci,netdev=n0,disable-legacy=on"), netPart(argv(Machine.Q35, Network.udp(5000, 5001))));
+	}
+
 	/** Extra arguments stay last, after the network, so a user can still override a -global. */
 	@Test
 	void extraArgumentsComeAfterTheNetwork() {
@@ -129,7 +136,7 @@ class NetworkArgvTest {
 		assertTrue(refused(() -> Forward.parse("-1:80")).contains("out of range"));
 		assertTrue(refused(() -> Forward.parse("8080:0")).contains("guest port 0 is out of range"));
 		assertTrue(refused(() -> Forward.parse("8080:65536")).contains("guest port 65536"));
-		assertTrue(refused(() -> NetBackend.parse("bridge")).contains("none, user or tap"));
+		assertTrue(refused(() -> NetBackend.parse("bridge")).contains("none, user, tap or udp"));
 	}
 
 	@Test
@@ -145,7 +152,10 @@ class NetworkArgvTest {
 		assertTrue(refused(() -> Network.tap("sixteen-chars-xx")).contains("15"));
 		assertTrue(refused(() -> Network.tap(null)).contains("tap device name"));
 		assertTrue(refused(() -> new Network(NetBackend.USER, "tap0", List.of())).contains("tap backend only"));
-		assertTrue(refused(() -> new Network(null, null, null)).contains("none, user or tap"));
+		assertTrue(refused(() -> new Network(null, null, null)).contains("none, user, tap or udp"));
+		assertTrue(refused(() -> new Network(NetBackend.UDP, null, List.of())).contains("needs its two ports"));
+		assertTrue(refused(() -> Network.udp(5000, 5000)).contains("two different ports"));
+		assertTrue(refused(() -> new Network(NetBackend.USER, null, List.of(), new Network.UdpWire(1, 2))).contains("udp backend only"));
 	}
 
 	@Test

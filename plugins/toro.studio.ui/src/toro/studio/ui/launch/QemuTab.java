@@ -31,7 +31,9 @@ import toro.studio.qemu.QemuConfig;
  * die", and the Network group (backend, tap device name, port forwards bound to 127.0.0.1).
  */
 public final class QemuTab extends AbstractLaunchConfigurationTab {
-	private static final String[] BACKENDS = Arrays.stream(NetBackend.values()).map(Enum::name).toArray(String[]::new);
+	/** The backends a launch offers: udp is a wire for tools and tests to carry, with nothing to set here. */
+	private static final String[] BACKENDS = Arrays.stream(NetBackend.values()).filter(b -> b != NetBackend.UDP).map(Enum::name)
+			.toArray(String[]::new);
 	private Combo machine;
 	private Spinner cpus;
 	private Spinner memory;
