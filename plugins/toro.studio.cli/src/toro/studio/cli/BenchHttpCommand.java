@@ -13,6 +13,7 @@ import java.util.Map;
 
 import toro.studio.qemu.Accel;
 import toro.studio.qemu.Forward;
+import toro.studio.qemu.KvmInternalError;
 import toro.studio.qemu.Machine;
 import toro.studio.qemu.Network;
 import toro.studio.qemu.Ports;
@@ -125,7 +126,12 @@ final class BenchHttpCommand implements Command {
 				  --smp N            vCPUs of every system (default 2)
 				  --net user         QEMU user networking (the only backend the bench drives)
 				  --accel A          kvm, tcg or auto (default auto: kvm when /dev/kvm is usable)
-				  --baseline B       linux (default) or none
+				  --baseline B       linux (default) or none. linux-guest is Debian's
+				                     linux-image-cloud-amd64 with busybox-static's httpd
+				                     (no keep-alive: it closes after each answer), from an
+				                     initramfs made here; its packages are fetched with
+				                     apt-get download into ~/.cache/toro/linux-guest, never
+				                     installed. It serves the bytes the Toro kernel served.
 				  --json             one JSON object on stdout instead of the table
 				  --png FILE         host CPU over time, one line per system, stress shaded
 				  --path P           the path wrk loads (default /)
@@ -194,7 +200,7 @@ final class BenchHttpCommand implements Command {
 		rows.add(measure(new Guest("toro idle=poll", "the httpd kernel, idle=poll", base.withAppend("idle=poll"), true),
 				setup, new LinkedHashMap<>(), term));
 		if (baseline.equals("linux"))
-			term.progress("linux-guest: not wired yet");
+			rows.add(BenchHttpLinux.row(base, setup, served, term));
 
 		if (o.flag("--json"))
 			term.out.println(BenchHttpReport.json(rows, setup));
@@ -292,8 +298,10 @@ final class BenchHttpCommand implements Command {
 			}
 			Thread.sleep(200);
 		}
-		return "the guest did not answer on 127.0.0.1:" + port + " within " + setup.bootTimeoutSeconds() + " s (last: "
-				+ last + "); try 'toro run --target httpd --forward " + port + ":80' to see its console";
+		KvmInternalError kvm = q.kvmInternalError();
+		return "the guest did not answer on 127.0.0.1:" + port + " within " + setup.bootTimeoutSeconds() + " s (last: " + last + ")"
+				+ (kvm != null ? "; QEMU reports " + kvm.summary() + ": try --accel tcg"
+						: "; try 'toro run --target httpd --forward " + port + ":80' to see its console");
 	}
 
 	/** Milliseconds of one GET of {@code path} on a fresh connection; NaN when it failed. */
