@@ -4,15 +4,11 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 /**
  * The {@code toro bench http} chart: QEMU's host CPU over time, one line per system, with the stress
@@ -31,7 +27,6 @@ final class BenchHttpChart {
 
 	/** Writes the chart of the measured {@code rows} to {@code png}. */
 	static void write(List<BenchHttpCommand.Row> rows, BenchHttpCommand.Setup setup, Path png) throws IOException {
-		System.setProperty("java.awt.headless", "true");
 		List<BenchHttpCommand.Row> measured = rows.stream().filter(BenchHttpCommand.Row::measured).toList();
 		double before = BenchHttpCommand.QUIET_BEFORE_SECONDS, after = BenchHttpCommand.QUIET_AFTER_SECONDS;
 		double stress = measured.stream().mapToDouble(r -> r.stressEnd() - r.stressStart()).max().orElse(setup.seconds());
@@ -42,12 +37,8 @@ final class BenchHttpChart {
 				max = Math.max(max, s.percent());
 		max = Math.ceil(max / 50) * 50;
 		int w = 900, h = 460, left = 70, right = w - 190, top = 60, bottom = h - 60;
-		BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = img.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-		g.setColor(Color.WHITE);
-		g.fillRect(0, 0, w, h);
+		BufferedImage img = Png.canvas(w, h);
+		Graphics2D g = Png.graphics(img);
 		g.setColor(STRESS);
 		g.fillRect(x(0, x0, x1, left, right), top, x(stress, x0, x1, left, right) - x(0, x0, x1, left, right), bottom - top);
 		g.setColor(Color.BLACK);
@@ -98,9 +89,7 @@ final class BenchHttpChart {
 							: String.format("%.1f s", r.secondsToIdle())), right + 32, ly + 12);
 		}
 		g.dispose();
-		if (png.getParent() != null)
-			Files.createDirectories(png.getParent());
-		ImageIO.write(img, "png", png.toFile());
+		Png.write(img, png);
 	}
 
 	private static int x(double t, double x0, double x1, int left, int right) {

@@ -165,16 +165,18 @@ final class BenchHttpCommand implements Command {
 		String path = o.get("--path", "/");
 		if (!path.startsWith("/"))
 			throw new UsageException("--path must start with '/': " + path);
-		Setup setup;
+		int seconds = o.integer("--seconds", 10, 1, 3600), cpus = o.integer("--smp", 2, 1, QemuConfig.MAX_CPUS);
+		int memory = o.integer("--mem", 256, 64, 65536), bootTimeout = o.integer("--boot-timeout", 60, 1, 3600);
+		int port = o.integer("--port", 0, 0, 65535);
+		List<Integer> connections = o.integers("--connections", "16", 1, 10_000);
+		Machine machine;
+		Accel accel;
 		try {
-			setup = new Setup(o.integer("--seconds", 10, 1, 3600), connections(o.get("--connections", "16")), path,
-					o.integer("--smp", 2, 1, QemuConfig.MAX_CPUS), o.integer("--mem", 256, 64, 65536),
-					Machine.parse(o.get("--machine", "q35")), accel(o.get("--accel", "auto")), net,
-					o.integer("--boot-timeout", 60, 1, 3600), null);
+			machine = Machine.parse(o.get("--machine", "q35"));
+			accel = accel(o.get("--accel", "auto"));
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}
-		int port = o.integer("--port", 0, 0, 65535);
 		Path wrk;
 		try {
 			wrk = Wrk.find(System.getenv());
@@ -187,8 +189,7 @@ final class BenchHttpCommand implements Command {
 					+ " (free now), or leave --port out to pick a free one");
 			return 1;
 		}
-		setup = new Setup(setup.seconds(), setup.connections(), setup.path(), setup.cpus(), setup.memoryMiB(),
-				setup.machine(), setup.accel(), setup.net(), setup.bootTimeoutSeconds(), wrk);
+		Setup setup = new Setup(seconds, connections, path, cpus, memory, machine, accel, net, bootTimeout, wrk);
 		Path image = RunCommand.image(o, "httpd", term);
 		QemuConfig base = QemuConfig.defaults(image).withMachine(setup.machine()).withCpus(setup.cpus())
 				.withMemoryMiB(setup.memoryMiB()).withAccel(setup.accel())
@@ -328,23 +329,6 @@ final class BenchHttpCommand implements Command {
 		}, "toro-bench-http-console");
 		t.setDaemon(true);
 		t.start();
-	}
-
-	private static List<Integer> connections(String list) throws UsageException {
-		List<Integer> out = new ArrayList<>();
-		for (String s : list.split(",")) {
-			try {
-				int n = Integer.parseInt(s.strip());
-				if (n >= 1 && n <= 10_000) {
-					out.add(n);
-					continue;
-				}
-			} catch (NumberFormatException e) {
-				// reported below
-			}
-			throw new UsageException("--connections takes counts from 1 to 10000 separated by commas, e.g. 1,16,64; not '" + list + "'");
-		}
-		return out;
 	}
 
 	private static Accel accel(String name) {

@@ -4,14 +4,10 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import javax.imageio.ImageIO;
 
 /** Draws the {@code toro bench idle} results as a grouped bar chart, one group per run setting. */
 final class BenchIdleChart {
@@ -22,7 +18,6 @@ final class BenchIdleChart {
 
 	/** Writes the chart of {@code rows} (halt and poll alternating, as measured) to {@code png}. */
 	static void write(List<BenchIdleCommand.Row> rows, int seconds, Path png) throws IOException {
-		System.setProperty("java.awt.headless", "true");
 		int groups = rows.size() / 2;
 		int w = Math.max(640, 120 + groups * 110), h = 420;
 		int left = 70, right = w - 20, top = 60, bottom = h - 70;
@@ -30,12 +25,8 @@ final class BenchIdleChart {
 		for (BenchIdleCommand.Row r : rows)
 			max = Math.max(max, r.hostCpuPercent());
 		max = Math.ceil(max / 50) * 50;
-		BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = img.createGraphics();
-		g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-		g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-		g.setColor(Color.WHITE);
-		g.fillRect(0, 0, w, h);
+		BufferedImage img = Png.canvas(w, h);
+		Graphics2D g = Png.graphics(img);
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
 		g.drawString("Host CPU of QEMU, Toro kernel idle, " + seconds + " s per run", left, 24);
@@ -67,9 +58,7 @@ final class BenchIdleChart {
 		legend(g, left, h - 28, HALT, "idle=halt (normal kernel)");
 		legend(g, left + 220, h - 28, POLL, "idle=poll (spinning baseline)");
 		g.dispose();
-		Files.createDirectories(png.toAbsolutePath().getParent());
-		if (!ImageIO.write(img, "png", png.toFile()))
-			throw new IOException("no PNG writer in this JVM");
+		Png.write(img, png);
 	}
 
 	private static void bar(Graphics2D g, int x, int bw, double v, double max, int top, int bottom, Color c) {

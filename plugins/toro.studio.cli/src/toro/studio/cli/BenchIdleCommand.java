@@ -82,7 +82,7 @@ final class BenchIdleCommand implements Command {
 		Options o = Options.parse(args, "--seconds=", "--smp=", "--accel=", "--png=", "--machine=", "--profile=", "--tree=");
 		RunCommand.noPositional(o);
 		int seconds = o.integer("--seconds", 10, 1, 3600);
-		List<Integer> smp = coreCounts(o.get("--smp", "1,2,4"));
+		List<Integer> smp = o.integers("--smp", "1,2,4", 1, 64);
 		List<Accel> accels = accels(o.get("--accel", null), term);
 		Machine machine;
 		try {
@@ -186,23 +186,6 @@ final class BenchIdleCommand implements Command {
 		}
 		b.append("floor: the floor target, a guest that only halts (kernel-src/apps/floor); goal for idle=halt with 4 cores: <= 0.05\n");
 		return b.toString();
-	}
-
-	private static List<Integer> coreCounts(String list) throws UsageException {
-		List<Integer> out = new ArrayList<>();
-		for (String s : list.split(",")) {
-			try {
-				int n = Integer.parseInt(s.strip());
-				if (n >= 1 && n <= 64) {
-					out.add(n);
-					continue;
-				}
-			} catch (NumberFormatException e) {
-				// reported below
-			}
-			throw new UsageException("--smp takes core counts from 1 to 64 separated by commas, e.g. 1,2,4; not '" + list + "'");
-		}
-		return out;
 	}
 
 	/** @return the accelerators asked for, or TCG plus KVM when usable (saying so when it is not). */

@@ -107,6 +107,30 @@ public final class Options {
 		throw new UsageException(name + " takes a whole number from " + min + " to " + max + ", not '" + v + "'");
 	}
 
+	/**
+	 * @return the option's value as comma-separated whole numbers, each in [min, max], or
+	 *         {@code fallback} (a list like "1,2,4") when it is absent
+	 * @throws UsageException naming the option, the range and an example, if one is not
+	 */
+	public List<Integer> integers(String name, String fallback, int min, int max) throws UsageException {
+		String v = get(name, fallback);
+		List<Integer> out = new ArrayList<>();
+		for (String s : v.split(",")) {
+			try {
+				int n = Integer.parseInt(s.strip());
+				if (n >= min && n <= max) {
+					out.add(n);
+					continue;
+				}
+			} catch (NumberFormatException e) {
+				// reported below
+			}
+			throw new UsageException(name + " takes whole numbers from " + min + " to " + max + " separated by commas, e.g. "
+					+ fallback + "; not '" + v + "'");
+		}
+		return out;
+	}
+
 	/** @return the words that are not options. */
 	public List<String> positional() {
 		return positional;
