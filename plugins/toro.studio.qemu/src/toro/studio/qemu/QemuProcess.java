@@ -539,14 +539,9 @@ public final class QemuProcess implements AutoCloseable {
 				return q;
 			throw new QemuException(q + " is not an executable file; install QEMU (apt-get install qemu-system-x86) or fix the path");
 		}
-		String path = System.getenv("PATH");
-		for (String dir : (path == null ? "" : path).split(":")) {
-			if (dir.isEmpty())
-				continue;
-			Path p = Path.of(dir).resolve(q);
-			if (Files.isRegularFile(p) && Files.isExecutable(p))
-				return p;
-		}
+		Path found = Programs.onPath(q.toString(), System.getenv("PATH"));
+		if (found != null)
+			return found;
 		throw new QemuException(q + " not found on PATH; install QEMU with: apt-get install -y qemu-system-x86");
 	}
 

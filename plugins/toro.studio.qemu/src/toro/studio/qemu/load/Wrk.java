@@ -1,7 +1,6 @@
 package toro.studio.qemu.load;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+
+import toro.studio.qemu.Programs;
 
 /**
  * One run of wrk, the HTTP load generator, against {@code http://127.0.0.1:PORT/PATH}: started from an
@@ -68,11 +69,9 @@ public final class Wrk implements AutoCloseable {
 				return p;
 			throw new WrkException(ENV + "=" + named + " is not an executable file; point it at wrk or unset it.");
 		}
-		for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
-			Path p = dir.isEmpty() ? null : Path.of(dir, "wrk");
-			if (p != null && Files.isRegularFile(p) && Files.isExecutable(p))
-				return p;
-		}
+		Path found = Programs.onPath("wrk", env.get("PATH"));
+		if (found != null)
+			return found;
 		throw new WrkException("wrk is not installed: run releng/bootstrap.sh, or apt-get install " + PACKAGE
 				+ " as root, or set " + ENV + " to its path.");
 	}
