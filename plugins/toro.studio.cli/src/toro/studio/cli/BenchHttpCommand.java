@@ -1,9 +1,8 @@
 package toro.studio.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,13 +59,16 @@ final class BenchHttpCommand implements Command {
 			String skipped) {
 
 		static Row failed(String name, String server, String why) {
-			return new Row(name, server, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-					new double[0], new double[0], List.of(), 0, 0, why, null);
+			return withoutFigures(name, server, why, null);
 		}
 
 		static Row skipped(String name, String server, String why) {
+			return withoutFigures(name, server, null, why);
+		}
+
+		private static Row withoutFigures(String name, String server, String failure, String skipped) {
 			return new Row(name, server, List.of(), Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-					new double[0], new double[0], List.of(), 0, 0, null, why);
+					new double[0], new double[0], List.of(), 0, 0, failure, skipped);
 		}
 
 		boolean measured() {
@@ -231,7 +233,8 @@ final class BenchHttpCommand implements Command {
 		}
 		Thread hook = RunCommand.stopOnExit(q, term);
 		try (q; TelemetryShare share = g.toro() ? RunCommand.shareTelemetry(q, term) : null) {
-			drain(q);
+			// the console is read so that the guest's UART never stalls; the bench does not show it
+			RunCommand.copy(q.console(), new PrintStream(OutputStream.nullOutputStream()), "toro-bench-http-console");
 			int port = q.config().network().forwards().get(0).hostPort();
 			String why = awaitAnswer(q, port, setup, served);
 			if (why != null)
@@ -314,21 +317,6 @@ final class BenchHttpCommand implements Command {
 			return Double.NaN;
 		}
 		return (System.nanoTime() - t0) / 1e6;
-	}
-
-	/** Reads the guest's console so that its UART never stalls; the bench does not show it. */
-	private static void drain(QemuProcess q) {
-		Thread t = new Thread(() -> {
-			try (BufferedReader r = new BufferedReader(new InputStreamReader(q.console(), StandardCharsets.UTF_8))) {
-				while (r.readLine() != null) {
-					// discarded
-				}
-			} catch (IOException e) {
-				// QEMU went away
-			}
-		}, "toro-bench-http-console");
-		t.setDaemon(true);
-		t.start();
 	}
 
 	private static Accel accel(String name) {

@@ -17,6 +17,9 @@ import toro.studio.qemu.guest.LinuxGuestException;
  * it, and the other systems still count.
  */
 final class BenchHttpLinux {
+	/** What the row says serves before the guest is prepared and can name its versions. */
+	private static final String SERVER = "busybox httpd";
+
 	private BenchHttpLinux() {
 	}
 
@@ -35,20 +38,22 @@ final class BenchHttpLinux {
 			throws Exception {
 		String name = BenchHttpCommand.LINUX;
 		if (served.isEmpty())
-			return BenchHttpCommand.Row.skipped(name, "busybox httpd", "the Toro kernel served nothing to copy");
+			return BenchHttpCommand.Row.skipped(name, SERVER, "the Toro kernel served nothing to copy");
 		LinuxGuest g;
 		try {
 			term.progress(name + ": preparing in " + cache() + " (packages " + String.join(", ", LinuxGuest.PACKAGES) + ")");
 			g = LinuxGuest.prepare(cache(), served);
 		} catch (LinuxGuestException e) {
-			return e.packagesUnavailable() ? BenchHttpCommand.Row.skipped(name, "busybox httpd", e.getMessage())
-					: BenchHttpCommand.Row.failed(name, "busybox httpd", e.getMessage());
+			return e.packagesUnavailable() ? BenchHttpCommand.Row.skipped(name, SERVER, e.getMessage())
+					: BenchHttpCommand.Row.failed(name, SERVER, e.getMessage());
 		}
 		Map<String, byte[]> answered = new LinkedHashMap<>();
 		BenchHttpCommand.Row r = BenchHttpCommand.measure(new BenchHttpCommand.Guest(name, g.server(), g.config(base), false), setup,
 				answered, term);
+		if (!r.measured())
+			return r;
 		for (var e : served.entrySet())
-			if (r.measured() && !Arrays.equals(e.getValue(), answered.get(e.getKey())))
+			if (!Arrays.equals(e.getValue(), answered.get(e.getKey())))
 				return BenchHttpCommand.Row.failed(name, g.server(), "it served other bytes than the Toro kernel for " + e.getKey());
 		return r;
 	}
