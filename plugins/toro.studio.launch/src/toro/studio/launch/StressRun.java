@@ -78,18 +78,19 @@ public final class StressRun {
 		Path exe = Wrk.find(System.getenv());
 		launch.message("stress: " + String.join(" ", Wrk.argv(exe, port, plan.path(), plan.connections(), plan.seconds())));
 		IdleHistory history = launch.history();
-		IdleHistory.Window open = history.beginStress(plan.label());
+		IdleHistory.Window open = history.beginStress(plan.label()), closed;
+		WrkResult r;
 		try {
-			WrkResult r = load(exe, port, plan, cancelled);
-			if (r == null)
-				launch.message("stress: cancelled");
-			else
-				launch.message(String.format(Locale.ROOT, "stress: %.1f requests/s, p50 %.2f ms, p99 %.2f ms, %d errors (%s)",
-						r.requestsPerSecond(), r.p50Millis(), r.p99Millis(), r.errors(), Wrk.url(port, plan.path())));
-			return new Outcome(r, history.endStress(open), r == null);
+			r = load(exe, port, plan, cancelled);
 		} finally {
-			history.endStress(open);
+			closed = history.endStress(open);
 		}
+		if (r == null)
+			launch.message("stress: cancelled");
+		else
+			launch.message(String.format(Locale.ROOT, "stress: %.1f requests/s, p50 %.2f ms, p99 %.2f ms, %d errors (%s)",
+					r.requestsPerSecond(), r.p50Millis(), r.p99Millis(), r.errors(), Wrk.url(port, plan.path())));
+		return new Outcome(r, closed, r == null);
 	}
 
 	/** wrk's result, or null when {@code cancelled} turned true first (wrk is then killed). */
