@@ -72,11 +72,7 @@ public class NetworkViewTest {
 	 */
 	@Test
 	void aLaunchWithAForwardServesAndTheNetworkViewListsTheConnection() throws Exception {
-		ILaunchConfigurationWorkingCopy wc = Launches.config(project, "httpd-forward", "MICROVM", 2).getWorkingCopy();
-		wc.setAttribute(LaunchAttributes.TARGET, "httpd");
-		wc.setAttribute(LaunchAttributes.NET_BACKEND, "USER");
-		wc.setAttribute(LaunchAttributes.NET_FORWARDS, List.of("0:80"));
-		ILaunch launch = Workbench.offUi(LAUNCH, () -> wc.doSave().launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
+		ILaunch launch = httpdWithAForward("httpd-forward");
 		QemuLaunch q = (QemuLaunch) CoreModelSources.of(launch);
 		String forwards = launch.getProcesses()[0].getAttribute(LaunchAttributes.PROCESS_FORWARDS);
 		int port = Integer.parseInt(forwards.substring(0, forwards.indexOf(':')));
@@ -103,11 +99,7 @@ public class NetworkViewTest {
 	 */
 	@Test
 	void stressFromTheDebugViewShadesItsWindowOnTheIdleChart() throws Exception {
-		ILaunchConfigurationWorkingCopy wc = Launches.config(project, "httpd-stress", "MICROVM", 2).getWorkingCopy();
-		wc.setAttribute(LaunchAttributes.TARGET, "httpd");
-		wc.setAttribute(LaunchAttributes.NET_BACKEND, "USER");
-		wc.setAttribute(LaunchAttributes.NET_FORWARDS, List.of("0:80"));
-		ILaunch launch = Workbench.offUi(LAUNCH, () -> wc.doSave().launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
+		ILaunch launch = httpdWithAForward("httpd-stress");
 		QemuLaunch q = QemuLaunch.of(launch);
 		try {
 			OpenInBrowserItems.Page page = OpenInBrowserItems.pages(launch).get(0);
@@ -143,6 +135,15 @@ public class NetworkViewTest {
 		} finally {
 			q.stop(Duration.ofSeconds(10));
 		}
+	}
+
+	/** Runs the httpd kernel on 2 cores (microvm) from configuration {@code name}, its port 80 forwarded from a free host port. */
+	private ILaunch httpdWithAForward(String name) throws Exception {
+		ILaunchConfigurationWorkingCopy wc = Launches.config(project, name, "MICROVM", 2).getWorkingCopy();
+		wc.setAttribute(LaunchAttributes.TARGET, "httpd");
+		wc.setAttribute(LaunchAttributes.NET_BACKEND, "USER");
+		wc.setAttribute(LaunchAttributes.NET_FORWARDS, List.of("0:80"));
+		return Workbench.offUi(LAUNCH, () -> wc.doSave().launch(ILaunchManager.RUN_MODE, new NullProgressMonitor()));
 	}
 
 	@Test
